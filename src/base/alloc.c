@@ -54,6 +54,15 @@ void rh_free(void *ptr)
     free(ptr);
 }
 
+void rh_free_const(const void *ptr)
+{
+    union {
+        const void *c;
+        void *m;
+    } u = {ptr};
+    free(u.m);
+}
+
 char *rh_strndup(const char *s, size_t n)
 {
     size_t len = strnlen(s, n);

@@ -21,6 +21,8 @@ void *rh_reallocarray(void *ptr, size_t n, size_t size);
 void rh_free(void *ptr);
 char *rh_strdup(const char *s);
 char *rh_strndup(const char *s, size_t n);
+/* Frees memory held through a const pointer (owned strings in const fields). */
+void rh_free_const(const void *ptr);
 
 /* Fault injection (tests only): the allocation numbered `n` (0 = the next one)
  * and every later one fail until rh_alloc_fail_reset(). */

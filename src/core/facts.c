@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+#include "core/facts.h"
+
+#include "base/alloc.h"
+
+#include <math.h>
+#include <string.h>
+
+struct rh_facts {
+    rh_fact *items;
+    size_t n, cap;
+};
+
+rh_status rh_facts_create(rh_facts **out)
+{
+    rh_facts *f = rh_calloc(1, sizeof(*f));
+    if (!f)
+        return RH_E_NOMEM;
+    *out = f;
+    return RH_OK;
+}
+
+static void clear_fact(rh_fact *x)
+{
+    rh_free_const(x->name);
+    rh_free_const(x->str);
+    rh_free_const(x->source);
+    memset(x, 0, sizeof(*x));
+}
+
+void rh_facts_destroy(rh_facts *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n; i++)
+        clear_fact(&f->items[i]);
+    rh_free(f->items);
+    rh_free(f);
+}
+
+static rh_fact *find(const rh_facts *f, const char *name)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (strcmp(f->items[i].name, name) == 0)
+            return &f->items[i];
+    return NULL;
+}
+
+/* Builds the new fact completely before touching the table, so a failed
+ * allocation leaves the table as it was. */
+static rh_status put(rh_facts *f, const rh_fact *proto)
+{
+    rh_fact x = *proto;
+    x.name = rh_strdup(proto->name);
+    x.source = rh_strdup(proto->source ? proto->source : "");
+    x.str = proto->str ? rh_strdup(proto->str) : NULL;
+    if (!x.name || !x.source || (proto->str && !x.str)) {
+        clear_fact(&x);
+        return RH_E_NOMEM;
+    }
+    rh_fact *old = find(f, proto->name);
+    if (old) {
+        clear_fact(old);
+        *old = x;
+        return RH_OK;
+    }
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 32;
+        rh_fact *p = rh_reallocarray(f->items, cap, sizeof(*p));
+        if (!p) {
+            clear_fact(&x);
+            return RH_E_NOMEM;
+        }
+        f->items = p;
+        f->cap = cap;
+    }
+    f->items[f->n++] = x;
+    return RH_OK;
+}
+
+rh_status rh_facts_set_bool(rh_facts *f, const char *name, bool v, const char *source)
+{
+    rh_fact x = {.name = name, .type = RH_FACT_BOOL, .b = v, .source = source};
+    return put(f, &x);
+}
+
+rh_status rh_facts_set_num(rh_facts *f, const char *name, double v, const char *source)
+{
+    rh_fact x = {.name = name, .type = RH_FACT_NUM, .num = v, .source = source};
+    return put(f, &x);
+}
+
+rh_status rh_facts_set_str(rh_facts *f, const char *name, const char *v, const char *source)
+{
+    rh_fact x = {.name = name, .type = RH_FACT_STR, .str = v, .source = source};
+    return put(f, &x);
+}
+
+rh_status rh_facts_set_null(rh_facts *f, const char *name, const char *source)
+{
+    rh_fact x = {.name = name, .type = RH_FACT_NULL, .source = source};
+    return put(f, &x);
+}
+
+rh_status rh_facts_assume_false(rh_facts *f, const char *name)
+{
+    rh_fact x = {.name = name, .type = RH_FACT_BOOL, .b = false, .source = "assumed",
+                 .assumed = true};
+    return put(f, &x);
+}
+
+const rh_fact *rh_facts_get(const rh_facts *f, const char *name)
+{
+    return find(f, name);
+}
+
+bool rh_facts_bool(const rh_facts *f, const char *name)
+{
+    const rh_fact *x = find(f, name);
+    return x && x->type == RH_FACT_BOOL && x->b;
+}
+
+double rh_facts_num(const rh_facts *f, const char *name)
+{
+    const rh_fact *x = find(f, name);
+    return x && x->type == RH_FACT_NUM ? x->num : (double)NAN;
+}
+
+const char *rh_facts_str(const rh_facts *f, const char *name)
+{
+    const rh_fact *x = find(f, name);
+    return x && x->type == RH_FACT_STR ? x->str : NULL;
+}
+
+size_t rh_facts_count(const rh_facts *f)
+{
+    return f->n;
+}
+
+const rh_fact *rh_facts_at(const rh_facts *f, size_t i)
+{
+    return i < f->n ? &f->items[i] : NULL;
+}
+
+void rh_fact_write_value(const rh_fact *fact, rh_jw *w)
+{
+    switch (fact ? fact->type : RH_FACT_NULL) {
+    case RH_FACT_BOOL:
+        rh_jw_bool(w, fact->b);
+        break;
+    case RH_FACT_NUM:
+        rh_jw_double(w, fact->num);
+        break;
+    case RH_FACT_STR:
+        rh_jw_str(w, fact->str);
+        break;
+    default:
+        rh_jw_null(w);
+        break;
+    }
+}
