@@ -2,9 +2,11 @@
  *
  * cli/commands: the whole command surface on one screen (git git.c style).
  */
+#include "cli/commands.h"
 #include "cli/cli.h"
 
 const rh_cmd rh_commands[] = {
+    {"kb", rh_cmd_kb, "check, list and show the knowledge base (instruments, rules, evidence)"},
     {"version", rh_cmd_version, "print the version and the knowledge-base fingerprint"},
 };
 

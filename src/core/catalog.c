@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 
 #define MAX_DATA_FILE_BYTES ((size_t)16 << 20)
-#define MAX_DATA_FILES 4096
+#define MAX_DATA_FILES      4096
 
 typedef struct loaded_file {
     rh_catalog_file info; /* info.path / schema / version point into owned memory */
@@ -45,12 +45,12 @@ struct rh_catalog {
         const char *schema;
         void **objs;
         size_t n;
-    } *groups;
+    } * groups;
     size_t ngroups;
 };
 
 static const char *const verification_statuses[] = {"verified", "secondary", "unverified",
-                                                     "derived", NULL};
+                                                    "derived", NULL};
 static const char *const grades[] = {"A", "A-low", "B", "C", "D", NULL};
 
 rh_status rh_catalog_reg_entry(rh_catalog_reg *reg, rh_jx *jx, const char *id, const char *kind,
@@ -230,8 +230,7 @@ static rh_status find_version(rh_catalog *cat, rh_err *err)
         if (strcmp(cat->files[i].info.schema, "rehabit.manifest/1") != 0)
             continue;
         if (cat->version)
-            return RH_FAIL(err, RH_E_INVALID, "more than one manifest ('%s')",
-                           cat->files[i].path);
+            return RH_FAIL(err, RH_E_INVALID, "more than one manifest ('%s')", cat->files[i].path);
         cat->version = cat->files[i].info.version;
     }
     if (!cat->version)
@@ -329,8 +328,7 @@ typedef struct dir_list {
     size_t n, cap;
 } dir_list;
 
-static rh_status list_json(const char *root, const char *rel, dir_list *out, int depth,
-                           rh_err *err)
+static rh_status list_json(const char *root, const char *rel, dir_list *out, int depth, rh_err *err)
 {
     char path[4096];
     snprintf(path, sizeof(path), "%s%s%s", root, *rel ? "/" : "", rel);
@@ -424,9 +422,9 @@ rh_status rh_catalog_load_embedded(rh_catalog **out, rh_err *err)
     if (!src)
         return RH_FAIL(err, RH_E_NOMEM, "out of memory loading the knowledge base");
     for (unsigned i = 0; i < rh_embedded_count; i++)
-        src[i] = (rh_catalog_source){rh_embedded_files[i].path,
-                                     (const char *)rh_embedded_files[i].data,
-                                     rh_embedded_files[i].len};
+        src[i] =
+            (rh_catalog_source){rh_embedded_files[i].path, (const char *)rh_embedded_files[i].data,
+                                rh_embedded_files[i].len};
     rh_status rc = rh_catalog_load_sources(src, rh_embedded_count, "embedded", out, err);
     rh_free(src);
     return rc;

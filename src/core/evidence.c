@@ -15,18 +15,17 @@ typedef struct evidence_set {
 } evidence_set;
 
 static const char *const kinds[] = {
-    "trial",  "meta_analysis", "systematic_review", "review",    "guideline", "standard",
-    "consensus", "cohort",     "case_report",       "thesis",    "protocol",  "registry",
-    "mechanism", "instrument", "textbook",          "editorial", "web",       "other",
+    "trial",     "meta_analysis", "systematic_review", "review",    "guideline", "standard",
+    "consensus", "cohort",        "case_report",       "thesis",    "protocol",  "registry",
+    "mechanism", "instrument",    "textbook",          "editorial", "web",       "other",
     NULL};
 
-static rh_status load_entry(rh_jx *jx, const rh_json *e, const evidence_set *set,
-                            rh_evidence *out, rh_catalog_reg *reg)
+static rh_status load_entry(rh_jx *jx, const rh_json *e, const evidence_set *set, rh_evidence *out,
+                            rh_catalog_reg *reg)
 {
-    static const char *const keys[] = {"id",      "kind",   "citation", "doi",
-                                       "pmid",    "year",   "grade",    "grade_basis",
-                                       "status",  "section", "finding", "population",
-                                       "caveat",  NULL};
+    static const char *const keys[] = {"id",      "kind",       "citation",    "doi",    "pmid",
+                                       "year",    "grade",      "grade_basis", "status", "section",
+                                       "finding", "population", "caveat",      NULL};
     rh_status rc = rh_jx_check_keys(jx, e, keys);
     int k = 0;
     int64_t year = 0;
@@ -65,11 +64,10 @@ static rh_status load_entry(rh_jx *jx, const rh_json *e, const evidence_set *set
     return rh_catalog_reg_entry(reg, jx, out->id, "evidence", e);
 }
 
-rh_status rh_evidence_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg,
-                                void **obj)
+rh_status rh_evidence_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg, void **obj)
 {
-    static const char *const keys[] = {RH_CATALOG_ENVELOPE_KEYS, "namespace", "note",
-                                       "grading", "entries", NULL};
+    static const char *const keys[] = {
+        RH_CATALOG_ENVELOPE_KEYS, "namespace", "note", "grading", "entries", NULL};
     rh_json *entries = NULL;
     evidence_set *set = rh_calloc(1, sizeof(*set));
     if (!set)

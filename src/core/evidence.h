@@ -38,8 +38,7 @@ void rh_evidence_write_refs(const rh_catalog *cat, const char *const *ids, size_
 void rh_evidence_write_full(const rh_evidence *e, rh_jw *w);
 
 /* Catalog kind loader (used by core/catalog_kinds.c). */
-rh_status rh_evidence_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg,
-                                void **obj);
+rh_status rh_evidence_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg, void **obj);
 void rh_evidence_kind_destroy(void *obj);
 
 #endif

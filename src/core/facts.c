@@ -104,8 +104,8 @@ rh_status rh_facts_set_null(rh_facts *f, const char *name, const char *source)
 
 rh_status rh_facts_assume_false(rh_facts *f, const char *name)
 {
-    rh_fact x = {.name = name, .type = RH_FACT_BOOL, .b = false, .source = "assumed",
-                 .assumed = true};
+    rh_fact x = {
+        .name = name, .type = RH_FACT_BOOL, .b = false, .source = "assumed", .assumed = true};
     return put(f, &x);
 }
 

@@ -164,8 +164,7 @@ static rh_status fail_code(rh_jx *jx)
     return jx->err && jx->err->code != RH_OK ? jx->err->code : RH_E_INVALID;
 }
 
-rh_status rh_jx_str(rh_jx *jx, const rh_json *obj, const char *key, bool required,
-                    const char **out)
+rh_status rh_jx_str(rh_jx *jx, const rh_json *obj, const char *key, bool required, const char **out)
 {
     json_t *v;
     int m = member(jx, obj, key, required, &v, NULL);
@@ -221,13 +220,11 @@ rh_status rh_jx_int(rh_jx *jx, const rh_json *obj, const char *key, bool require
             return rh_jx_fail(jx, key, RH_E_RANGE, "expected a whole number, found %g", d);
         iv = (int64_t)d;
     } else {
-        return rh_jx_fail(jx, key, RH_E_INVALID, "expected a whole number, found %s",
-                          type_name(v));
+        return rh_jx_fail(jx, key, RH_E_INVALID, "expected a whole number, found %s", type_name(v));
     }
     if (iv < lo || iv > hi)
-        return rh_jx_fail(jx, key, RH_E_RANGE,
-                          "%lld is outside the accepted range [%lld, %lld]", (long long)iv,
-                          (long long)lo, (long long)hi);
+        return rh_jx_fail(jx, key, RH_E_RANGE, "%lld is outside the accepted range [%lld, %lld]",
+                          (long long)iv, (long long)lo, (long long)hi);
     *out = iv;
     return RH_OK;
 }
@@ -242,8 +239,7 @@ rh_status rh_jx_bool(rh_jx *jx, const rh_json *obj, const char *key, bool requir
     if (m == 0)
         return RH_OK;
     if (!json_is_boolean(v))
-        return rh_jx_fail(jx, key, RH_E_INVALID, "expected true or false, found %s",
-                          type_name(v));
+        return rh_jx_fail(jx, key, RH_E_INVALID, "expected true or false, found %s", type_name(v));
     *out = json_is_true(v);
     return RH_OK;
 }
@@ -351,8 +347,7 @@ bool rh_json_iter_next(rh_json_iter *it, const char **key, rh_json **value)
     return true;
 }
 
-rh_status rh_jx_array(rh_jx *jx, const rh_json *obj, const char *key, bool required,
-                      rh_json **out)
+rh_status rh_jx_array(rh_jx *jx, const rh_json *obj, const char *key, bool required, rh_json **out)
 {
     json_t *v;
     int m = member(jx, obj, key, required, &v, NULL);
@@ -367,8 +362,7 @@ rh_status rh_jx_array(rh_jx *jx, const rh_json *obj, const char *key, bool requi
     return RH_OK;
 }
 
-rh_status rh_jx_object(rh_jx *jx, const rh_json *obj, const char *key, bool required,
-                       rh_json **out)
+rh_status rh_jx_object(rh_jx *jx, const rh_json *obj, const char *key, bool required, rh_json **out)
 {
     json_t *v;
     int m = member(jx, obj, key, required, &v, NULL);

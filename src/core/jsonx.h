@@ -94,8 +94,7 @@ bool rh_json_iter_next(rh_json_iter *it, const char **key, rh_json **value);
 
 /* Requires `key` to be an array (E_INVALID otherwise); returns it in *out.
  * Optional absent arrays give *out = NULL. */
-rh_status rh_jx_array(rh_jx *jx, const rh_json *obj, const char *key, bool required,
-                      rh_json **out);
+rh_status rh_jx_array(rh_jx *jx, const rh_json *obj, const char *key, bool required, rh_json **out);
 /* Requires `key` to be an object. */
 rh_status rh_jx_object(rh_jx *jx, const rh_json *obj, const char *key, bool required,
                        rh_json **out);
