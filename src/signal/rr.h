@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT
+ *
+ * signal/rr: RR-interval series, the common currency between beat sources
+ * (detected R peaks, WFDB annotations, RR text files, wearables) and HRV.
+ *
+ * A series is a list of intervals. Interval i ends at the beat at time t_s[i]
+ * (seconds from the start of the recording) and lasts rr_ms[i]; label[i] is the
+ * label of that ending beat ('N' normal, 'V', 'A', ... as WFDB mnemonics).
+ * The beat that starts interval 0 has label `first_label` (0 when unknown, as
+ * in the PhysioNet HRV toolkit's rrlist output). An interval is N-to-N ("NN")
+ * only when both of its beats are labelled 'N' (rh_rr_is_nn). Sources without
+ * beat labels (plain RR text, detected beats) label every beat 'N' and set
+ * `labelled` false, so every interval counts as NN.
+ *
+ * Beyond the list itself the module builds series from beats and from labelled
+ * annotations (exactly as the toolkit's rrlist selects them), and detects and
+ * corrects artefacts and ectopic beats (Lipponen & Tarvainen 2019), see below.
+ */
+#ifndef RH_SIGNAL_RR_H
+#define RH_SIGNAL_RR_H
+
+#include "base/err.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Hard cap on the number of intervals one series may hold (about 90 days of
+ * continuous beats at 80 /min); inputs larger than this fail with E_LIMIT. */
+#define RH_RR_MAX_INTERVALS ((size_t)10 * 1000 * 1000)
+
+typedef struct rh_rr_series {
+    double *t_s;      /* owned; time of the beat ending interval i, s */
+    double *rr_ms;    /* owned; interval i, ms */
+    char *label;      /* owned; label of the beat ending interval i */
+    size_t n;         /* intervals held */
+    size_t cap;       /* intervals allocated */
+    char first_label; /* label of the beat starting interval 0; 0 = unknown */
+    bool labelled;    /* labels come from the source (false: all taken as 'N') */
+} rh_rr_series;
+
+/* Initialises an empty series (no allocation). */
+void rh_rr_init(rh_rr_series *s);
+/* Frees the arrays; the series is empty and reusable afterwards. */
+void rh_rr_release(rh_rr_series *s);
+/* Makes room for `n` intervals in total. Fails with: E_NOMEM, E_LIMIT (n above
+ * RH_RR_MAX_INTERVALS). */
+rh_status rh_rr_reserve(rh_rr_series *s, size_t n, rh_err *err);
+/* Appends one interval (grows geometrically). Fails with: E_NOMEM, E_LIMIT. */
+rh_status rh_rr_append(rh_rr_series *s, double t_s, double rr_ms, char label, rh_err *err);
+/* Whether interval i is N-to-N: its ending beat and the beat before are 'N'.
+ * Interval 0 uses `first_label`. */
+bool rh_rr_is_nn(const rh_rr_series *s, size_t i);
+/* Number of NN intervals. */
+size_t rh_rr_count_nn(const rh_rr_series *s);
+
+#endif
