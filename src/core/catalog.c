@@ -36,6 +36,7 @@ struct rh_catalog {
     loaded_file *files;
     size_t nfiles;
     rh_catalog_entry *entries; /* sorted by id after loading */
+    char **entry_paths;        /* owned copies of entries[].path, registration order */
     size_t nentries, cap_entries;
     char fingerprint[8 + RH_SHA256_HEX_LEN];
     const char *version;
@@ -65,17 +66,40 @@ rh_status rh_catalog_reg_entry(rh_catalog_reg *reg, rh_jx *jx, const char *id, c
         if (!p)
             return RH_FAIL(jx->err, RH_E_NOMEM, "out of memory registering '%s'", id);
         cat->entries = p;
+        char **q = rh_reallocarray(cat->entry_paths, cap, sizeof(*q));
+        if (!q)
+            return RH_FAIL(jx->err, RH_E_NOMEM, "out of memory registering '%s'", id);
+        cat->entry_paths = q;
         cat->cap_entries = cap;
     }
-    cat->entries[cat->nentries++] = (rh_catalog_entry){
-        .id = id, .kind = kind, .file = cat->files[reg->file_index].path, .node = node};
+    /* The path is the reader's position when the kind loader registers the
+     * entry: the entry object itself ("$.entries[3]"), or one of its members
+     * when the loader registers from inside it; either way it locates the
+     * definition for error messages. */
+    char *path = rh_strdup(jx->path);
+    if (!path)
+        return RH_FAIL(jx->err, RH_E_NOMEM, "out of memory registering '%s'", id);
+    cat->entry_paths[cat->nentries] = path;
+    cat->entries[cat->nentries] = (rh_catalog_entry){.id = id,
+                                                     .kind = kind,
+                                                     .file = cat->files[reg->file_index].path,
+                                                     .path = path,
+                                                     .node = node,
+                                                     .order = cat->nentries};
+    cat->nentries++;
     cat->files[reg->file_index].info.entries++;
     return RH_OK;
 }
 
+/* By id; equal ids keep registration order so a duplicate is reported at its
+ * second definition. */
 static int entry_cmp(const void *a, const void *b)
 {
-    return strcmp(((const rh_catalog_entry *)a)->id, ((const rh_catalog_entry *)b)->id);
+    const rh_catalog_entry *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    if (c != 0)
+        return c;
+    return (x->order > y->order) - (x->order < y->order);
 }
 
 static int source_cmp(const void *a, const void *b)
@@ -268,9 +292,12 @@ rh_status rh_catalog_load_sources(const rh_catalog_source *src_in, size_t n, con
         goto out;
     qsort(cat->entries, cat->nentries, sizeof(*cat->entries), entry_cmp);
     for (size_t i = 1; i < cat->nentries; i++) {
-        if (strcmp(cat->entries[i - 1].id, cat->entries[i].id) == 0) {
-            rc = RH_FAIL(err, RH_E_INVALID, "id '%s' is defined twice (in '%s' and '%s')",
-                         cat->entries[i].id, cat->entries[i - 1].file, cat->entries[i].file);
+        const rh_catalog_entry *first = &cat->entries[i - 1], *again = &cat->entries[i];
+        if (strcmp(first->id, again->id) == 0) {
+            rc = RH_FAIL(err, RH_E_INVALID, "id '%s' is defined twice (first in '%s' at %s)",
+                         again->id, first->file, first->path);
+            rh_err_at(err, again->file, 0, 0);
+            rh_err_at_field(err, again->path);
             goto out;
         }
     }
@@ -316,6 +343,9 @@ void rh_catalog_destroy(rh_catalog *cat)
         rh_free(f->path);
     }
     rh_free(cat->files);
+    for (size_t i = 0; i < cat->nentries; i++)
+        rh_free(cat->entry_paths[i]);
+    rh_free(cat->entry_paths);
     rh_free(cat->entries);
     rh_free(cat->origin);
     rh_free(cat);

@@ -65,7 +65,9 @@ typedef struct rh_catalog_entry {
     const char *id;
     const char *kind; /* "evidence", "instrument", "rule", ... */
     const char *file;
+    const char *path;    /* JSON path of the entry in its file, "$.entries[3]" */
     const rh_json *node; /* the entry's JSON object, owned by the catalog */
+    size_t order;        /* registration order: files in path order, entries in document order */
 } rh_catalog_entry;
 const rh_catalog_entry *rh_catalog_find(const rh_catalog *cat, const char *id);
 size_t rh_catalog_entry_count(const rh_catalog *cat);

@@ -13,8 +13,10 @@
 #include "core/catalog.h"
 #include "core/jsonx.h"
 
-/* Registers an identified entry (ids are unique across the whole catalog).
- * Fails with: E_INVALID (duplicate id, names both places), E_NOMEM. */
+/* Registers an identified entry at the reader's current JSON path (ids are
+ * unique across the whole catalog; duplicates are reported once every file is
+ * loaded, naming both files and JSON paths). Fails with: E_INVALID (empty id),
+ * E_NOMEM. */
 rh_status rh_catalog_reg_entry(rh_catalog_reg *reg, rh_jx *jx, const char *id, const char *kind,
                                const rh_json *node);
 
