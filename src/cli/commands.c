@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 const rh_cmd rh_commands[] = {
+    {"score", rh_cmd_score, "score an instrument (questionnaire or test) from its answers"},
     {"version", rh_cmd_version, "print the version and the knowledge-base fingerprint"},
 };
 
