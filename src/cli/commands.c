@@ -7,6 +7,7 @@
 
 const rh_cmd rh_commands[] = {
     {"kb", rh_cmd_kb, "check, list and show the knowledge base (instruments, rules, evidence)"},
+    {"score", rh_cmd_score, "score an instrument (questionnaire or test) from its answers"},
     {"version", rh_cmd_version, "print the version and the knowledge-base fingerprint"},
 };
 
