@@ -48,8 +48,4 @@ int rh_cli_emit(const rh_buf *out);
 /* Resets getopt for a subcommand's own option parsing. */
 void rh_cli_reset_getopt(void);
 
-/* Subcommands (one file each: cli/cmd_<name>.c). */
-int rh_cmd_score(int argc, char **argv);
-int rh_cmd_version(int argc, char **argv);
-
 #endif

@@ -5,6 +5,7 @@
  * instruments. The answers format is in docs/instruments.md.
  */
 #include "cli/cli.h"
+#include "cli/commands.h"
 
 #include "base/buf.h"
 #include "base/fileio.h"

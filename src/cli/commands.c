@@ -7,6 +7,8 @@
 
 const rh_cmd rh_commands[] = {
     {"kb", rh_cmd_kb, "check, list and show the knowledge base (instruments, rules, evidence)"},
+    {"prescribe", rh_cmd_prescribe, "build an evidence-traced FITT-VP exercise prescription"},
+    {"screen", rh_cmd_screen, "screen a patient: ACSM clearance, PAR-Q+, holds, TMS eligibility"},
     {"score", rh_cmd_score, "score an instrument (questionnaire or test) from its answers"},
     {"version", rh_cmd_version, "print the version and the knowledge-base fingerprint"},
 };

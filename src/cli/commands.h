@@ -7,6 +7,9 @@
 #define RH_CLI_COMMANDS_H
 
 int rh_cmd_kb(int argc, char **argv);
+int rh_cmd_prescribe(int argc, char **argv);
+int rh_cmd_score(int argc, char **argv);
+int rh_cmd_screen(int argc, char **argv);
 int rh_cmd_version(int argc, char **argv);
 
 #endif

@@ -5,11 +5,12 @@
 #include "core/catalog_kinds.h"
 
 #include "core/evidence.h"
+#include "core/instrument.h"
 #include "core/plandata.h"
 #include "core/policy.h"
 #include "core/rules.h"
+#include "core/strings.h"
 #include "core/vocab.h"
-#include "core/instrument.h"
 
 static rh_status manifest_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg, void **obj)
 {
@@ -29,6 +30,7 @@ const rh_catalog_kind rh_catalog_kinds[] = {
     {"rehabit.rtms/1", rh_rtms_kind_load, NULL, rh_rtms_kind_destroy},
     {"rehabit.policy/1", rh_policy_kind_load, NULL, rh_policy_kind_destroy},
     {"rehabit.rules/1", rh_rules_kind_load, rh_rules_kind_link, rh_rules_kind_destroy},
+    {"rehabit.strings/1", rh_strings_kind_load, rh_strings_kind_link, rh_strings_kind_destroy},
     {"rehabit.vocab/1", rh_vocab_kind_load, NULL, rh_vocab_kind_destroy},
     {"rehabit.instrument/1", rh_instrument_kind_load, NULL, rh_instrument_kind_destroy},
 };

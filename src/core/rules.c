@@ -1221,3 +1221,24 @@ void rh_engine_write_rule_ref(rh_engine *e, const rh_rule *r, rh_jw *w)
     rh_jw_arr_end(w);
     rh_jw_obj_end(w);
 }
+
+const rh_rule *rh_rule_find(const rh_catalog *cat, const char *id)
+{
+    size_t n;
+    void *const *sets = rh_catalog_objects(cat, "rehabit.rules/1", &n);
+    for (size_t s = 0; s < n; s++) {
+        const ruleset *rs = sets[s];
+        for (size_t i = 0; i < rs->n; i++)
+            if (strcmp(rs->rules[i].id, id) == 0)
+                return &rs->rules[i];
+    }
+    return NULL;
+}
+
+const rh_rule *rh_engine_rule_for_fact(const rh_engine *e, const char *name)
+{
+    const rh_fact *f = rh_facts_get(e->facts, name);
+    if (!f || !f->source || strncmp(f->source, "rule:", 5) != 0)
+        return NULL;
+    return rh_rule_find(e->cat, f->source + 5);
+}

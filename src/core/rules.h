@@ -49,6 +49,10 @@ typedef struct rh_rule_info {
 } rh_rule_info;
 
 void rh_rule_get_info(const rh_rule *r, rh_rule_info *out);
+/* The rule with this id, or NULL. */
+const rh_rule *rh_rule_find(const rh_catalog *cat, const char *id);
+/* The rule that last set fact `name` (its source is "rule:<id>"), or NULL. */
+const rh_rule *rh_engine_rule_for_fact(const rh_engine *e, const char *name);
 
 /* Creates an engine over `facts` (borrowed; rules add facts to it).
  * Fails with: E_NOMEM. */
