@@ -1,0 +1,541 @@
+/* SPDX-License-Identifier: MIT */
+#include "signal/activity.h"
+
+#include "base/alloc.h"
+#include "base/date.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/banned.h"
+
+#define DNAN ((double)NAN)
+
+void rh_activity_summary_clear(rh_activity_summary *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->sport = -1;
+    s->sub_sport = -1;
+    s->total_elapsed_s = DNAN;
+    s->total_timer_s = DNAN;
+    s->distance_m = DNAN;
+    s->avg_hr_bpm = DNAN;
+    s->max_hr_bpm = DNAN;
+}
+
+void rh_activity_device_clear(rh_activity_device *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->manufacturer = -1;
+    d->product = -1;
+    d->device_index = -1;
+    d->device_type = -1;
+    d->serial = -1;
+    d->software_version = DNAN;
+}
+
+void rh_activity_init(rh_activity *a, rh_activity_format format)
+{
+    memset(a, 0, sizeof(*a));
+    a->format = format;
+    a->file_type = -1;
+    a->sport = -1;
+    a->sub_sport = -1;
+    a->duration_s = DNAN;
+}
+
+void rh_activity_release(rh_activity *a)
+{
+    if (!a)
+        return;
+    rh_activity_format f = a->format;
+    rh_free(a->points);
+    for (int c = 0; c < RH_COL_COUNT; c++)
+        rh_free(a->cols[c]);
+    rh_free(a->rr_ms);
+    rh_free(a->laps);
+    rh_free(a->sessions);
+    rh_free(a->devices);
+    rh_free(a->events);
+    rh_free(a->beats);
+    rh_free(a->devfields);
+    rh_free(a->counts);
+    rh_free(a->hr_t_s);
+    rh_free(a->hr_bpm);
+    rh_activity_init(a, f);
+}
+
+/* Grows *arr (elements of `size` bytes) so that one more fits. */
+static rh_status grow(void **arr, size_t *cap, size_t n, size_t size, size_t max, const char *what,
+                      rh_err *err)
+{
+    if (n < *cap)
+        return RH_OK;
+    if (n >= max)
+        return RH_FAIL(err, RH_E_LIMIT, "more than %zu %s", max, what);
+    size_t ncap = *cap ? *cap * 2 : 64;
+    if (ncap > max)
+        ncap = max;
+    void *p = rh_reallocarray(*arr, ncap, size);
+    if (!p)
+        return RH_FAIL(err, RH_E_NOMEM, "out of memory storing %s", what);
+    *arr = p;
+    *cap = ncap;
+    return RH_OK;
+}
+
+rh_status rh_activity_add_point(rh_activity *a, int64_t t_ms, rh_time_base tb, double hr_bpm,
+                                size_t *index, rh_err *err)
+{
+    if (a->npoints >= a->cap_points) {
+        size_t old = a->cap_points;
+        rh_status st = grow((void **)&a->points, &a->cap_points, a->npoints, sizeof(*a->points),
+                            RH_ACTIVITY_MAX_POINTS, "samples", err);
+        if (st != RH_OK)
+            return st;
+        /* Columns follow the capacity of the samples. */
+        for (int c = 0; c < RH_COL_COUNT; c++) {
+            if (!a->cols[c])
+                continue;
+            double *p = rh_reallocarray(a->cols[c], a->cap_points, sizeof(double));
+            if (!p) {
+                a->cap_points = old; /* columns keep the old size; retry later */
+                return RH_FAIL(err, RH_E_NOMEM, "out of memory storing samples");
+            }
+            a->cols[c] = p;
+        }
+    }
+    rh_activity_point *p = &a->points[a->npoints];
+    p->t_ms = tb == RH_TIME_NONE ? 0 : t_ms;
+    p->hr_bpm = hr_bpm;
+    p->time_base = (uint8_t)tb;
+    p->segment = (uint8_t)(a->segments > 255 ? 255 : a->segments);
+    for (int c = 0; c < RH_COL_COUNT; c++)
+        if (a->cols[c])
+            a->cols[c][a->npoints] = DNAN;
+    if (index)
+        *index = a->npoints;
+    a->npoints++;
+    return RH_OK;
+}
+
+rh_status rh_activity_set_col(rh_activity *a, size_t index, rh_activity_col col, double value,
+                              rh_err *err)
+{
+    if (isnan(value) || index >= a->npoints || (int)col < 0 || col >= RH_COL_COUNT)
+        return RH_OK;
+    if (!a->cols[col]) {
+        double *p = rh_reallocarray(NULL, a->cap_points, sizeof(double));
+        if (!p)
+            return RH_FAIL(err, RH_E_NOMEM, "out of memory storing samples");
+        for (size_t i = 0; i < a->cap_points; i++)
+            p[i] = DNAN;
+        a->cols[col] = p;
+    }
+    a->cols[col][index] = value;
+    return RH_OK;
+}
+
+double rh_activity_col_get(const rh_activity *a, size_t index, rh_activity_col col)
+{
+    if ((int)col < 0 || col >= RH_COL_COUNT || !a->cols[col] || index >= a->npoints)
+        return DNAN;
+    return a->cols[col][index];
+}
+
+rh_status rh_activity_add_rr(rh_activity *a, double rr_ms, rh_err *err)
+{
+    rh_status st = grow((void **)&a->rr_ms, &a->cap_rr, a->nrr, sizeof(double), RH_ACTIVITY_MAX_RR,
+                        "RR intervals", err);
+    if (st == RH_OK)
+        a->rr_ms[a->nrr++] = rr_ms;
+    return st;
+}
+
+#define DEFINE_ADD(fn, type, arr, n, cap, max, what)                                        \
+    rh_status fn(rh_activity *a, const type *v, rh_err *err)                                \
+    {                                                                                       \
+        rh_status st = grow((void **)&a->arr, &a->cap, a->n, sizeof(type), max, what, err); \
+        if (st == RH_OK)                                                                    \
+            a->arr[a->n++] = *v;                                                            \
+        return st;                                                                          \
+    }
+
+DEFINE_ADD(rh_activity_add_lap, rh_activity_summary, laps, nlaps, cap_laps, RH_ACTIVITY_MAX_ITEMS,
+           "laps")
+DEFINE_ADD(rh_activity_add_session, rh_activity_summary, sessions, nsessions, cap_sessions,
+           RH_ACTIVITY_MAX_ITEMS, "sessions")
+DEFINE_ADD(rh_activity_add_device, rh_activity_device, devices, ndevices, cap_devices,
+           RH_ACTIVITY_MAX_DEVICES, "devices")
+DEFINE_ADD(rh_activity_add_event, rh_activity_event, events, nevents, cap_events,
+           RH_ACTIVITY_MAX_ITEMS, "events")
+DEFINE_ADD(rh_activity_add_beat, rh_activity_beat, beats, nbeats, cap_beats, RH_ACTIVITY_MAX_POINTS,
+           "heart beats")
+DEFINE_ADD(rh_activity_add_devfield, rh_activity_devfield, devfields, ndevfields, cap_devfields,
+           RH_ACTIVITY_MAX_DEVFIELD, "developer field descriptions")
+
+rh_status rh_activity_set_counts(rh_activity *a, const rh_activity_count *counts, size_t n,
+                                 rh_err *err)
+{
+    rh_activity_count *c = NULL;
+    if (n > 0) {
+        c = rh_reallocarray(NULL, n, sizeof(*c));
+        if (!c)
+            return RH_FAIL(err, RH_E_NOMEM, "out of memory storing message counts");
+        memcpy(c, counts, n * sizeof(*c));
+    }
+    rh_free(a->counts);
+    a->counts = c;
+    a->ncounts = n;
+    return RH_OK;
+}
+
+void rh_activity_warn(rh_activity *a, const char *fmt, ...)
+{
+    if (a->warnings++ == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(a->first_warning, sizeof(a->first_warning), fmt, ap);
+        va_end(ap);
+    }
+}
+
+typedef struct hr_item {
+    int64_t t_s;
+    double hr;
+    int from_beat;
+} hr_item;
+
+static int cmp_item(const void *pa, const void *pb)
+{
+    const hr_item *a = pa, *b = pb;
+    if (a->t_s != b->t_s)
+        return a->t_s < b->t_s ? -1 : 1;
+    return a->from_beat - b->from_beat;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Builds the 1 Hz series: see the rule in the header. */
+static rh_status build_series(rh_activity *a, rh_err *err)
+{
+    rh_free(a->hr_t_s);
+    rh_free(a->hr_bpm);
+    a->hr_t_s = NULL;
+    a->hr_bpm = NULL;
+    a->nhr = 0;
+    a->hr_time_base = RH_TIME_NONE;
+
+    size_t n = 0;
+    for (size_t i = 0; i < a->npoints; i++)
+        if (a->points[i].time_base != RH_TIME_NONE && a->points[i].hr_bpm > 0)
+            n++;
+    for (size_t i = 0; i < a->nbeats; i++)
+        if (a->beats[i].time_base != RH_TIME_NONE && a->beats[i].bpm > 0)
+            n++;
+    if (n == 0)
+        return RH_OK;
+    hr_item *items = rh_reallocarray(NULL, n, sizeof(*items));
+    if (!items)
+        return RH_FAIL(err, RH_E_NOMEM, "out of memory building the heart-rate series");
+    size_t k = 0;
+    uint8_t tb = RH_TIME_NONE;
+    for (size_t i = 0; i < a->npoints; i++) {
+        const rh_activity_point *p = &a->points[i];
+        if (p->time_base != RH_TIME_NONE && p->hr_bpm > 0) {
+            items[k++] = (hr_item){floor_div(p->t_ms, 1000), p->hr_bpm, 0};
+            if (tb == RH_TIME_NONE)
+                tb = p->time_base;
+        }
+    }
+    for (size_t i = 0; i < a->nbeats; i++) {
+        const rh_activity_beat *b = &a->beats[i];
+        if (b->time_base != RH_TIME_NONE && b->bpm > 0) {
+            items[k++] = (hr_item){floor_div(b->t_ms, 1000), b->bpm, 1};
+            if (tb == RH_TIME_NONE)
+                tb = b->time_base;
+        }
+    }
+    qsort(items, n, sizeof(*items), cmp_item);
+
+    /* Count distinct seconds to size the output exactly. */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || items[i].t_s != items[i - 1].t_s)
+            m++;
+    int64_t *ts = rh_reallocarray(NULL, m, sizeof(*ts));
+    double *hr = rh_reallocarray(NULL, m, sizeof(*hr));
+    if (!ts || !hr) {
+        rh_free(ts);
+        rh_free(hr);
+        rh_free(items);
+        return RH_FAIL(err, RH_E_NOMEM, "out of memory building the heart-rate series");
+    }
+    size_t out = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        /* Samples sort before beats within a second: samples win when present. */
+        bool samples = items[i].from_beat == 0;
+        double sum = 0.0;
+        size_t cnt = 0;
+        while (j < n && items[j].t_s == items[i].t_s) {
+            if ((items[j].from_beat == 0) == samples) {
+                sum += items[j].hr;
+                cnt++;
+            }
+            j++;
+        }
+        ts[out] = items[i].t_s;
+        hr[out] = sum / (double)cnt;
+        out++;
+        i = j;
+    }
+    rh_free(items);
+    a->hr_t_s = ts;
+    a->hr_bpm = hr;
+    a->nhr = out;
+    a->hr_time_base = tb;
+    return RH_OK;
+}
+
+rh_status rh_activity_finish(rh_activity *a, rh_err *err)
+{
+    /* Start and duration from the timed samples (the file order may go
+     * backwards, so take min and max). */
+    bool any = false;
+    int64_t lo = 0, hi = 0;
+    uint8_t tb = RH_TIME_NONE;
+    for (size_t i = 0; i < a->npoints; i++) {
+        const rh_activity_point *p = &a->points[i];
+        if (p->time_base == RH_TIME_NONE)
+            continue;
+        if (!any) {
+            lo = hi = p->t_ms;
+            tb = p->time_base;
+            any = true;
+        } else if (p->time_base == tb) {
+            if (p->t_ms < lo)
+                lo = p->t_ms;
+            if (p->t_ms > hi)
+                hi = p->t_ms;
+        }
+    }
+    a->duration_s = any ? (double)(hi - lo) / 1000.0 : DNAN;
+    a->has_start = false;
+    if (a->nsessions > 0 && a->sessions[0].has_start) {
+        a->has_start = true;
+        a->start_ms = a->sessions[0].start_ms;
+        a->start_time_base = a->sessions[0].start_time_base;
+    } else if (any) {
+        a->has_start = true;
+        a->start_ms = lo;
+        a->start_time_base = tb;
+    }
+    if (a->nsessions > 0 && a->sport < 0 && a->sport_name[0] == '\0') {
+        a->sport = a->sessions[0].sport;
+        a->sub_sport = a->sessions[0].sub_sport;
+        snprintf(a->sport_name, sizeof(a->sport_name), "%s", a->sessions[0].sport_name);
+        /* A multisport file: say so rather than naming the first leg. */
+        for (size_t i = 1; i < a->nsessions; i++) {
+            if (a->sessions[i].sport != a->sessions[0].sport ||
+                strcmp(a->sessions[i].sport_name, a->sessions[0].sport_name) != 0) {
+                a->sport = 18;
+                a->sub_sport = -1;
+                snprintf(a->sport_name, sizeof(a->sport_name), "multisport");
+                break;
+            }
+        }
+    }
+    return build_series(a, err);
+}
+
+rh_status rh_activity_compute_metrics(const rh_activity *a, double zone_lo_bpm, double zone_hi_bpm,
+                                      rh_activity_metrics *out, rh_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    bool zone = !isnan(zone_lo_bpm) && !isnan(zone_hi_bpm);
+    if (zone && zone_lo_bpm > zone_hi_bpm)
+        return RH_FAIL(err, RH_E_INVALID, "zone %g-%g bpm: the lower bound is above the upper",
+                       zone_lo_bpm, zone_hi_bpm);
+    out->hold_s = RH_ACTIVITY_HOLD_S;
+    out->zone_lo_bpm = zone ? zone_lo_bpm : DNAN;
+    out->zone_hi_bpm = zone ? zone_hi_bpm : DNAN;
+    out->rr_count = a->nrr;
+    out->hr_seconds = a->nhr;
+    if (a->nhr == 0) {
+        out->avg_hr_bpm = out->max_hr_bpm = out->min_hr_bpm = DNAN;
+        out->covered_s = 0.0;
+        out->below_s = out->in_zone_s = out->above_s = zone ? 0.0 : DNAN;
+        out->in_zone_pct = DNAN;
+        return RH_OK;
+    }
+    double sum = 0.0, mx = a->hr_bpm[0], mn = a->hr_bpm[0];
+    double covered = 0.0, below = 0.0, in = 0.0, above = 0.0;
+    for (size_t i = 0; i < a->nhr; i++) {
+        double v = a->hr_bpm[i];
+        sum += v;
+        if (v > mx)
+            mx = v;
+        if (v < mn)
+            mn = v;
+        /* The last value stands for one second; others until the next. */
+        double span = i + 1 < a->nhr ? (double)(a->hr_t_s[i + 1] - a->hr_t_s[i]) : 1.0;
+        if (span > RH_ACTIVITY_HOLD_S)
+            span = RH_ACTIVITY_HOLD_S;
+        covered += span;
+        if (zone) {
+            if (v < zone_lo_bpm)
+                below += span;
+            else if (v > zone_hi_bpm)
+                above += span;
+            else
+                in += span;
+        }
+    }
+    out->avg_hr_bpm = sum / (double)a->nhr;
+    out->max_hr_bpm = mx;
+    out->min_hr_bpm = mn;
+    out->covered_s = covered;
+    out->below_s = zone ? below : DNAN;
+    out->in_zone_s = zone ? in : DNAN;
+    out->above_s = zone ? above : DNAN;
+    out->in_zone_pct = zone && covered > 0 ? in / covered * 100.0 : DNAN;
+    return RH_OK;
+}
+
+const char *rh_activity_format_name(rh_activity_format f)
+{
+    switch (f) {
+    case RH_ACTIVITY_FIT:
+        return "fit";
+    case RH_ACTIVITY_TCX:
+        return "tcx";
+    case RH_ACTIVITY_GPX:
+        return "gpx";
+    case RH_ACTIVITY_CSV:
+        return "csv";
+    case RH_ACTIVITY_RR:
+        return "rr";
+    case RH_ACTIVITY_BLE:
+        return "ble";
+    }
+    return "unknown";
+}
+
+const char *rh_time_base_name(rh_time_base tb)
+{
+    switch (tb) {
+    case RH_TIME_UTC:
+        return "utc";
+    case RH_TIME_SYSTEM:
+        return "system";
+    case RH_TIME_NONE:
+        break;
+    }
+    return "";
+}
+
+/* FIT profile names (snake_case as in the profile). Only numbers checked
+ * against the FIT profile are listed; others print as numbers. */
+const char *rh_fit_sport_name(int sport)
+{
+    static const char *const names[] = {
+        "generic",
+        "running",
+        "cycling",
+        "transition",
+        "fitness_equipment",
+        "swimming",
+        "basketball",
+        "soccer",
+        "tennis",
+        "american_football",
+        "training",
+        "walking",
+        "cross_country_skiing",
+        "alpine_skiing",
+        "snowboarding",
+        "rowing",
+        "mountaineering",
+        "hiking",
+        "multisport",
+        "paddling",
+    };
+    if (sport >= 0 && (size_t)sport < sizeof(names) / sizeof(names[0]))
+        return names[sport];
+    return NULL;
+}
+
+const char *rh_fit_sub_sport_name(int sub_sport)
+{
+    static const struct {
+        int num;
+        const char *name;
+    } t[] = {
+        {0, "generic"},
+        {1, "treadmill"},
+        {2, "street"},
+        {3, "trail"},
+        {4, "track"},
+        {5, "spin"},
+        {6, "indoor_cycling"},
+        {7, "road"},
+        {8, "mountain"},
+        {9, "downhill"},
+        {10, "recumbent"},
+        {11, "cyclocross"},
+        {12, "hand_cycling"},
+        {13, "track_cycling"},
+        {14, "indoor_rowing"},
+        {15, "elliptical"},
+        {16, "stair_climbing"},
+        {17, "lap_swimming"},
+        {18, "open_water"},
+        {19, "flexibility_training"},
+        {20, "strength_training"},
+        {48, "commuting"},
+        {58, "virtual_activity"},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (t[i].num == sub_sport)
+            return t[i].name;
+    return NULL;
+}
+
+const char *rh_fit_manufacturer_name(int m)
+{
+    static const struct {
+        int num;
+        const char *name;
+    } t[] = {
+        {1, "garmin"},        {15, "dynastream"}, {23, "suunto"},  {32, "wahoo_fitness"},
+        {38, "osynce"},       {70, "sigmasport"}, {76, "moxy"},    {95, "stryd"},
+        {255, "development"}, {260, "zwift"},     {265, "strava"}, {267, "bryton"},
+        {294, "coros"},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (t[i].num == m)
+            return t[i].name;
+    return NULL;
+}
+
+void rh_activity_format_time(int64_t t_ms, char *out, size_t cap)
+{
+    int64_t s = floor_div(t_ms, 1000);
+    int64_t ms = t_ms - s * 1000;
+    char base[21];
+    rh_time_format_utc(s, base);
+    if (ms == 0) {
+        snprintf(out, cap, "%s", base);
+    } else {
+        base[19] = '\0'; /* drop the Z */
+        snprintf(out, cap, "%s.%03dZ", base, (int)ms);
+    }
+}
