@@ -473,7 +473,8 @@ static inline double sv_scaled(const uint8_t *m, const fit_def *d, int s, double
                                double offset)
 {
     double v;
-    return sv(m, d, s, &v) ? v / scale - offset : DNAN;
+    /* (raw - offset * scale) / scale: one rounding, so -0.8 m stays -0.8. */
+    return sv(m, d, s, &v) ? (v - offset * scale) / scale : DNAN;
 }
 
 static inline rh_fit_time sv_time(const uint8_t *m, const fit_def *d, int s)

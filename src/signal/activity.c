@@ -436,6 +436,8 @@ const char *rh_time_base_name(rh_time_base tb)
         return "utc";
     case RH_TIME_SYSTEM:
         return "system";
+    case RH_TIME_ELAPSED:
+        return "elapsed";
     case RH_TIME_NONE:
         break;
     }
@@ -538,4 +540,338 @@ void rh_activity_format_time(int64_t t_ms, char *out, size_t cap)
         base[19] = '\0'; /* drop the Z */
         snprintf(out, cap, "%s.%03dZ", base, (int)ms);
     }
+}
+
+const char *rh_fit_message_name(uint32_t global)
+{
+    /* Names as the FIT profile spells them, for the numbers seen in real files. */
+    static const struct {
+        uint32_t num;
+        const char *name;
+    } t[] = {
+        {0, "file_id"},
+        {2, "device_settings"},
+        {3, "user_profile"},
+        {4, "hrm_profile"},
+        {6, "bike_profile"},
+        {7, "zones_target"},
+        {8, "hr_zone"},
+        {9, "power_zone"},
+        {12, "sport"},
+        {13, "training_settings"},
+        {18, "session"},
+        {19, "lap"},
+        {20, "record"},
+        {21, "event"},
+        {23, "device_info"},
+        {26, "workout"},
+        {27, "workout_step"},
+        {34, "activity"},
+        {49, "file_creator"},
+        {72, "training_file"},
+        {78, "hrv"},
+        {101, "length"},
+        {104, "battery"},
+        {127, "connectivity"},
+        {128, "weather_conditions"},
+        {132, "hr"},
+        {142, "segment_lap"},
+        {160, "gps_metadata"},
+        {162, "timestamp_correlation"},
+        {206, "field_description"},
+        {207, "developer_data_id"},
+        {216, "time_in_zone"},
+        {285, "jump"},
+        {312, "split"},
+        {313, "split_summary"},
+        {317, "climb_pro"},
+        {375, "device_aux_battery_info"},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (t[i].num == global)
+            return t[i].name;
+    return NULL;
+}
+
+static rh_status put_num(rh_buf *b, double v)
+{
+    if (isnan(v))
+        return RH_OK;
+    char tmp[40];
+    rh_fmt_double(v, tmp, sizeof(tmp));
+    return rh_buf_puts(b, tmp);
+}
+
+static void put_time(rh_buf *b, int64_t t_ms, uint8_t tb)
+{
+    char tmp[40];
+    if (tb == RH_TIME_ELAPSED) {
+        rh_fmt_double((double)t_ms / 1000.0, tmp, sizeof(tmp));
+    } else {
+        rh_activity_format_time(t_ms, tmp, sizeof(tmp));
+    }
+    rh_buf_puts(b, tmp);
+}
+
+rh_status rh_activity_write_csv(const rh_activity *a, rh_buf *out, rh_err *err)
+{
+    static const rh_activity_col order[] = {RH_COL_DISTANCE_M,  RH_COL_SPEED_M_S, RH_COL_ALTITUDE_M,
+                                            RH_COL_CADENCE_RPM, RH_COL_POWER_W,   RH_COL_LAT_DEG,
+                                            RH_COL_LON_DEG};
+    rh_status st = rh_buf_puts(out, "timestamp,heart_rate,time_base,distance_m,speed_m_s,"
+                                    "altitude_m,cadence_rpm,power_w,latitude_deg,"
+                                    "longitude_deg\n");
+    size_t before = out->len;
+    for (size_t i = 0; st == RH_OK && i < a->npoints; i++) {
+        const rh_activity_point *p = &a->points[i];
+        if (p->time_base != RH_TIME_NONE)
+            put_time(out, p->t_ms, p->time_base);
+        rh_buf_putc(out, ',');
+        put_num(out, p->hr_bpm);
+        rh_buf_putc(out, ',');
+        rh_buf_puts(out, rh_time_base_name((rh_time_base)p->time_base));
+        for (size_t c = 0; c < sizeof(order) / sizeof(order[0]); c++) {
+            rh_buf_putc(out, ',');
+            put_num(out, a->cols[order[c]] ? a->cols[order[c]][i] : DNAN);
+        }
+        st = rh_buf_putc(out, '\n');
+    }
+    (void)before;
+    if (st != RH_OK)
+        return RH_FAIL(err, st, "cannot build the CSV output (%s)", rh_status_text(st));
+    return RH_OK;
+}
+
+static void jw_time(rh_jw *w, const char *key, bool has, int64_t t_ms, uint8_t tb)
+{
+    rh_jw_key(w, key);
+    if (!has || tb == RH_TIME_NONE) {
+        rh_jw_null(w);
+        return;
+    }
+    if (tb == RH_TIME_ELAPSED) {
+        rh_jw_double(w, (double)t_ms / 1000.0);
+        return;
+    }
+    char tmp[40];
+    rh_activity_format_time(t_ms, tmp, sizeof(tmp));
+    rh_jw_str(w, tmp);
+}
+
+static void jw_int_or_null(rh_jw *w, const char *key, int64_t v)
+{
+    rh_jw_key(w, key);
+    if (v < 0)
+        rh_jw_null(w);
+    else
+        rh_jw_int(w, v);
+}
+
+static void jw_summary(rh_jw *w, const rh_activity_summary *s)
+{
+    rh_jw_obj_begin(w);
+    rh_jw_kstr(w, "sport", s->sport_name[0] ? s->sport_name : NULL);
+    jw_int_or_null(w, "sport_num", s->sport);
+    const char *sub = rh_fit_sub_sport_name(s->sub_sport);
+    rh_jw_kstr(w, "sub_sport", sub);
+    jw_int_or_null(w, "sub_sport_num", s->sub_sport);
+    jw_time(w, "start_time", s->has_start, s->start_ms, s->start_time_base);
+    rh_jw_kstr(w, "start_time_base",
+               s->has_start ? rh_time_base_name((rh_time_base)s->start_time_base) : NULL);
+    rh_jw_kdouble(w, "total_elapsed_s", s->total_elapsed_s);
+    rh_jw_kdouble(w, "total_timer_s", s->total_timer_s);
+    rh_jw_kdouble(w, "distance_m", s->distance_m);
+    rh_jw_kdouble(w, "avg_hr_bpm", s->avg_hr_bpm);
+    rh_jw_kdouble(w, "max_hr_bpm", s->max_hr_bpm);
+    rh_jw_obj_end(w);
+}
+
+void rh_activity_write_json(const rh_activity *a, const rh_activity_metrics *m, rh_jw *w)
+{
+    rh_jw_obj_begin(w);
+    rh_jw_kstr(w, "schema", "rehabit-activity/1");
+    rh_jw_key(w, "source");
+    rh_jw_obj_begin(w);
+    rh_jw_kstr(w, "path", a->source);
+    rh_jw_kstr(w, "format", rh_activity_format_name(a->format));
+    rh_jw_kint(w, "size_bytes", (int64_t)a->size_bytes);
+    rh_jw_kstr(w, "sha256", a->sha256[0] ? a->sha256 : NULL);
+    if (a->format == RH_ACTIVITY_FIT)
+        rh_jw_kint(w, "segments", a->segments);
+    rh_jw_obj_end(w);
+    rh_jw_kbool(w, "partial", a->partial);
+    rh_jw_kstr(w, "problem", a->partial ? a->problem : NULL);
+    rh_jw_key(w, "warnings");
+    rh_jw_obj_begin(w);
+    rh_jw_kint(w, "count", (int64_t)a->warnings);
+    rh_jw_kstr(w, "first", a->warnings ? a->first_warning : NULL);
+    rh_jw_obj_end(w);
+
+    rh_jw_kstr(w, "sport", a->sport_name[0] ? a->sport_name : NULL);
+    jw_int_or_null(w, "sport_num", a->sport);
+    jw_int_or_null(w, "sub_sport_num", a->sub_sport);
+    jw_time(w, "start_time", a->has_start, a->start_ms, a->start_time_base);
+    rh_jw_kstr(w, "start_time_base",
+               a->has_start ? rh_time_base_name((rh_time_base)a->start_time_base) : NULL);
+    rh_jw_key(w, "local_offset_s");
+    if (a->has_local_offset)
+        rh_jw_int(w, a->local_offset_s);
+    else
+        rh_jw_null(w);
+    rh_jw_kdouble(w, "duration_s", a->duration_s);
+    jw_int_or_null(w, "file_type", a->file_type);
+    jw_time(w, "time_created", a->has_time_created, a->time_created_ms, a->time_created_base);
+
+    rh_jw_key(w, "devices");
+    rh_jw_arr_begin(w);
+    for (size_t i = 0; i < a->ndevices; i++) {
+        const rh_activity_device *d = &a->devices[i];
+        rh_jw_obj_begin(w);
+        jw_int_or_null(w, "device_index", d->device_index);
+        jw_int_or_null(w, "device_type", d->device_type);
+        rh_jw_kstr(w, "manufacturer", rh_fit_manufacturer_name(d->manufacturer));
+        jw_int_or_null(w, "manufacturer_num", d->manufacturer);
+        jw_int_or_null(w, "product", d->product);
+        jw_int_or_null(w, "serial_number", d->serial);
+        rh_jw_kdouble(w, "software_version", d->software_version);
+        rh_jw_kstr(w, "name", d->name[0] ? d->name : NULL);
+        rh_jw_obj_end(w);
+    }
+    rh_jw_arr_end(w);
+
+    rh_jw_key(w, "sessions");
+    rh_jw_arr_begin(w);
+    for (size_t i = 0; i < a->nsessions; i++)
+        jw_summary(w, &a->sessions[i]);
+    rh_jw_arr_end(w);
+    rh_jw_key(w, "laps");
+    rh_jw_arr_begin(w);
+    for (size_t i = 0; i < a->nlaps; i++)
+        jw_summary(w, &a->laps[i]);
+    rh_jw_arr_end(w);
+
+    rh_jw_key(w, "events");
+    rh_jw_arr_begin(w);
+    for (size_t i = 0; i < a->nevents; i++) {
+        const rh_activity_event *e = &a->events[i];
+        rh_jw_obj_begin(w);
+        jw_time(w, "time", e->time_base != RH_TIME_NONE, e->t_ms, e->time_base);
+        jw_int_or_null(w, "event", e->event);
+        jw_int_or_null(w, "event_type", e->event_type);
+        jw_int_or_null(w, "data", e->data);
+        rh_jw_obj_end(w);
+    }
+    rh_jw_arr_end(w);
+
+    if (a->format == RH_ACTIVITY_FIT) {
+        rh_jw_key(w, "message_counts");
+        rh_jw_arr_begin(w);
+        for (size_t i = 0; i < a->ncounts; i++) {
+            rh_jw_obj_begin(w);
+            rh_jw_kint(w, "global", a->counts[i].global);
+            rh_jw_kstr(w, "name", rh_fit_message_name(a->counts[i].global));
+            rh_jw_kint(w, "count", (int64_t)a->counts[i].count);
+            rh_jw_obj_end(w);
+        }
+        rh_jw_arr_end(w);
+        rh_jw_key(w, "developer_fields");
+        rh_jw_arr_begin(w);
+        for (size_t i = 0; i < a->ndevfields; i++) {
+            const rh_activity_devfield *f = &a->devfields[i];
+            rh_jw_obj_begin(w);
+            jw_int_or_null(w, "developer_data_index", f->developer_data_index);
+            jw_int_or_null(w, "field_number", f->field_number);
+            jw_int_or_null(w, "base_type", f->base_type);
+            rh_jw_kstr(w, "name", f->name[0] ? f->name : NULL);
+            rh_jw_kstr(w, "units", f->units[0] ? f->units : NULL);
+            jw_int_or_null(w, "native_mesg", f->native_mesg);
+            jw_int_or_null(w, "native_field", f->native_field);
+            rh_jw_obj_end(w);
+        }
+        rh_jw_arr_end(w);
+        rh_jw_kint(w, "hr_beats", (int64_t)a->nbeats);
+    }
+
+    /* Samples in file order, one array per column. */
+    rh_jw_key(w, "samples");
+    rh_jw_obj_begin(w);
+    rh_jw_kint(w, "count", (int64_t)a->npoints);
+    rh_jw_key(w, "timestamp");
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < a->npoints; i++) {
+        const rh_activity_point *p = &a->points[i];
+        if (p->time_base == RH_TIME_NONE) {
+            rh_jw_null(w);
+        } else if (p->time_base == RH_TIME_ELAPSED) {
+            rh_jw_double(w, (double)p->t_ms / 1000.0);
+        } else {
+            char tmp[40];
+            rh_activity_format_time(p->t_ms, tmp, sizeof(tmp));
+            rh_jw_str(w, tmp);
+        }
+    }
+    rh_jw_arr_end(w);
+    rh_jw_key(w, "time_base");
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < a->npoints; i++) {
+        const char *tb = rh_time_base_name((rh_time_base)a->points[i].time_base);
+        rh_jw_str(w, tb[0] ? tb : NULL);
+    }
+    rh_jw_arr_end(w);
+    rh_jw_key(w, "heart_rate");
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < a->npoints; i++)
+        rh_jw_double(w, a->points[i].hr_bpm);
+    rh_jw_arr_end(w);
+    static const char *const colname[RH_COL_COUNT] = {"distance_m",   "speed_m_s", "altitude_m",
+                                                      "cadence_rpm",  "power_w",   "latitude_deg",
+                                                      "longitude_deg"};
+    for (int c = 0; c < RH_COL_COUNT; c++) {
+        if (!a->cols[c])
+            continue;
+        rh_jw_key(w, colname[c]);
+        rh_jw_arr_begin_inline(w);
+        for (size_t i = 0; i < a->npoints; i++)
+            rh_jw_double(w, a->cols[c][i]);
+        rh_jw_arr_end(w);
+    }
+    rh_jw_obj_end(w);
+
+    rh_jw_key(w, "hr_series");
+    rh_jw_obj_begin(w);
+    rh_jw_kstr(w, "rule",
+               "1 Hz: values > 0 in the same second averaged; hr-message beats only fill "
+               "seconds without a sample value; gaps kept, nothing interpolated");
+    rh_jw_kstr(w, "time_base", a->nhr ? rh_time_base_name((rh_time_base)a->hr_time_base) : NULL);
+    rh_jw_key(w, "t_s");
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < a->nhr; i++)
+        rh_jw_int(w, a->hr_t_s[i]);
+    rh_jw_arr_end(w);
+    rh_jw_key(w, "hr_bpm");
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < a->nhr; i++)
+        rh_jw_double(w, a->hr_bpm[i]);
+    rh_jw_arr_end(w);
+    rh_jw_obj_end(w);
+
+    rh_jw_key(w, "rr_ms");
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < a->nrr; i++)
+        rh_jw_double(w, a->rr_ms[i]);
+    rh_jw_arr_end(w);
+
+    if (m) {
+        rh_jw_key(w, "metrics");
+        rh_jw_obj_begin(w);
+        rh_jw_kint(w, "hr_seconds", (int64_t)m->hr_seconds);
+        rh_jw_kdouble(w, "avg_hr_bpm", m->avg_hr_bpm);
+        rh_jw_kdouble(w, "max_hr_bpm", m->max_hr_bpm);
+        rh_jw_kdouble(w, "min_hr_bpm", m->min_hr_bpm);
+        rh_jw_kdouble(w, "covered_s", m->covered_s);
+        rh_jw_kdouble(w, "hold_s", m->hold_s);
+        rh_jw_kint(w, "rr_count", (int64_t)m->rr_count);
+        rh_jw_obj_end(w);
+    }
+    rh_jw_obj_end(w);
 }

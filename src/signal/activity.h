@@ -28,7 +28,9 @@
 #ifndef RH_SIGNAL_ACTIVITY_H
 #define RH_SIGNAL_ACTIVITY_H
 
+#include "base/buf.h"
 #include "base/err.h"
+#include "base/jw.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -52,9 +54,10 @@ typedef enum rh_activity_format {
 } rh_activity_format;
 
 typedef enum rh_time_base {
-    RH_TIME_NONE = 0,   /* no timestamp */
-    RH_TIME_UTC = 1,    /* wall-clock UTC */
-    RH_TIME_SYSTEM = 2, /* FIT device system time, counted from the FIT epoch */
+    RH_TIME_NONE = 0,    /* no timestamp */
+    RH_TIME_UTC = 1,     /* wall-clock UTC */
+    RH_TIME_SYSTEM = 2,  /* FIT device system time, counted from the FIT epoch */
+    RH_TIME_ELAPSED = 3, /* time since the start of the recording (CSV without dates) */
 } rh_time_base;
 
 /* Optional per-sample columns, allocated on their first value. */
@@ -244,12 +247,26 @@ rh_status rh_activity_compute_metrics(const rh_activity *a, double zone_lo_bpm, 
 
 /* "fit", "tcx", ... */
 const char *rh_activity_format_name(rh_activity_format f);
-/* "utc", "system" or "" */
+/* "utc", "system", "elapsed" or "" */
 const char *rh_time_base_name(rh_time_base tb);
 /* FIT profile names for the numbers the product shows (NULL when unknown). */
 const char *rh_fit_sport_name(int sport);
 const char *rh_fit_sub_sport_name(int sub_sport);
 const char *rh_fit_manufacturer_name(int manufacturer);
+
+/* FIT profile name of a global message number (NULL when not in the table). */
+const char *rh_fit_message_name(uint32_t global);
+
+/* CSV of the samples, one row per sample in file order (the public contract
+ * of `rehabit activity show --csv`, docs/cli-activity.md):
+ *   timestamp,heart_rate,time_base,distance_m,speed_m_s,altitude_m,
+ *   cadence_rpm,power_w,latitude_deg,longitude_deg
+ * Fails with: E_NOMEM, E_LIMIT (the buffer's cap). */
+rh_status rh_activity_write_csv(const rh_activity *a, rh_buf *out, rh_err *err);
+
+/* The whole model as one JSON object (docs/cli-activity.md). `m` (may be
+ * NULL) adds a "metrics" member. Errors are sticky in `w`. */
+void rh_activity_write_json(const rh_activity *a, const rh_activity_metrics *m, rh_jw *w);
 
 /* Formats a time as "YYYY-MM-DDTHH:MM:SS[.mmm]Z" (milliseconds only when not
  * zero). `out` needs 32 bytes. */
