@@ -265,9 +265,14 @@ static int cmd_check(int argc, char **argv)
             char text[1024];
             /* FIT refusals name their class first; other failures their status. */
             if (kind == RH_WEARABLE_FIT && rep->cls != RH_FIT_OK) {
-                snprintf(text, sizeof(text), "%s", err.msg);
-                rh_buf_printf(&out, "%s: refused: %s (at byte %" PRId64 ")\n", path, text,
-                              rep->offset);
+                rh_buf_printf(&out, "%s: refused: %s at byte %" PRId64 ": %s", path,
+                              rh_fit_class_name(rep->cls), rep->offset, rep->detail);
+                if (rep->segments > 0)
+                    rh_buf_printf(&out,
+                                  "; readable: %" PRIu64 " messages (%" PRIu64
+                                  " records) up to byte %" PRId64,
+                                  rep->data_messages, rep->records, rep->readable_end);
+                rh_buf_putc(&out, '\n');
             } else {
                 rh_err_format(&err, text, sizeof(text));
                 rh_buf_printf(&out, "%s: refused: %s: %s\n", path, rh_status_name(err.code), text);

@@ -998,7 +998,7 @@ static bool skip_to(dec *d, int64_t end)
 typedef struct seg_result {
     rh_fit_class cls;
     int64_t offset;
-    char detail[256];
+    char detail[512];
 } seg_result;
 
 static void seg_fail(seg_result *r, rh_fit_class cls, int64_t off, const char *fmt, ...)
@@ -1176,8 +1176,15 @@ static rh_status decode_segment(dec *d, uint32_t index, seg_result *res, bool *c
         seg_fail(res, RH_FIT_FILE_CRC_MISMATCH, data_end,
                  "file CRC of the segment at byte %" PRId64 " is 0x%04X, its bytes give 0x%04X",
                  seg, fcrc_stored, d->crc);
-    if (d->stream_cls != RH_FIT_OK)
+    if (d->stream_cls != RH_FIT_OK) {
+        if (res->cls != RH_FIT_OK) {
+            /* Say where the messages stop too, under the class that wins. */
+            size_t n = strlen(res->detail);
+            snprintf(res->detail + n, sizeof(res->detail) - n, "; also %s: %s",
+                     rh_fit_class_name(d->stream_cls), d->stream_msg);
+        }
         seg_fail(res, d->stream_cls, d->stream_off, "%s", d->stream_msg);
+    }
     return RH_OK;
 }
 

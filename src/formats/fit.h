@@ -151,7 +151,7 @@ typedef struct rh_fit_sink {
 typedef struct rh_fit_report {
     rh_fit_class cls; /* the file's problem by the check order; OK when none */
     int64_t offset;   /* byte offset of that problem, -1 when none */
-    char detail[256]; /* what exactly, for people */
+    char detail[512]; /* what exactly, for people */
     /* The message stream's own first error (may be hidden by cls). */
     rh_fit_class stream_cls;
     int64_t stream_offset;

@@ -214,7 +214,7 @@ static int cmp_item(const void *pa, const void *pb)
     const hr_item *a = pa, *b = pb;
     if (a->t_s != b->t_s)
         return a->t_s < b->t_s ? -1 : 1;
-    return a->from_beat - b->from_beat;
+    return b->from_beat - a->from_beat; /* beats first */
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -281,7 +281,9 @@ static rh_status build_series(rh_activity *a, rh_err *err)
     size_t out = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        /* Samples sort before beats within a second: samples win when present. */
+        /* Beats sort before samples within a second: the strap's stored beats
+         * win over record values (which can be stale while the live link was
+         * down); samples fill the other seconds. */
         bool samples = items[i].from_beat == 0;
         double sum = 0.0;
         size_t cnt = 0;
@@ -840,8 +842,8 @@ void rh_activity_write_json(const rh_activity *a, const rh_activity_metrics *m, 
     rh_jw_key(w, "hr_series");
     rh_jw_obj_begin(w);
     rh_jw_kstr(w, "rule",
-               "1 Hz: values > 0 in the same second averaged; hr-message beats only fill "
-               "seconds without a sample value; gaps kept, nothing interpolated");
+               "1 Hz: values > 0 in the same second averaged; seconds with hr-message beats "
+               "take the beats' mean; gaps kept, nothing interpolated");
     rh_jw_kstr(w, "time_base", a->nhr ? rh_time_base_name((rh_time_base)a->hr_time_base) : NULL);
     rh_jw_key(w, "t_s");
     rh_jw_arr_begin_inline(w);

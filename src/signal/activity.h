@@ -17,8 +17,10 @@
  *   - several values in one second (repeated or backward timestamps,
  *     sub-second trackpoints) merge into their arithmetic mean;
  *   - beats from FIT `hr` messages (chest-strap data handed over after the
- *     activity) only fill seconds that have no sample heart rate; the value
- *     is the mean of the filtered_bpm of the beats in that second;
+ *     activity, placed on the wall clock through the hr message that carries
+ *     a timestamp) take precedence in every second that has at least one:
+ *     the value is the mean of the filtered_bpm of the beats in that second
+ *     (record values there can be stale while the live link was down);
  *   - seconds with no value are gaps: nothing is interpolated, ever.
  * The SDK's interpolating merge of `hr` messages onto records is therefore not
  * reproduced; golden tests report how close the two are.
@@ -136,7 +138,7 @@ typedef struct rh_activity {
     uint64_t size_bytes;
 
     bool partial;      /* only a salvaged prefix of a damaged file */
-    char problem[320]; /* why partial ("" otherwise) */
+    char problem[768]; /* why partial ("" otherwise) */
     size_t warnings;   /* values that could not be read (left absent) */
     char first_warning[200];
 
