@@ -577,6 +577,17 @@ static void XMLCALL on_entity_decl(void *ud, const XML_Char *entityName, int is_
     stop(x, RH_E_INVALID);
 }
 
+static void XMLCALL on_skipped_entity(void *ud, const XML_Char *entityName, int is_parameter_entity)
+{
+    (void)is_parameter_entity;
+    xctx *x = ud;
+    RH_FAIL(x->err, RH_E_INVALID,
+            "reference to entity '%.60s', which would need an external DTD (never loaded)",
+            entityName);
+    at_here(x);
+    stop(x, RH_E_INVALID);
+}
+
 bool rh_xmltrack_sniff(const void *data, size_t len)
 {
     const unsigned char *p = data;
@@ -628,6 +639,7 @@ static rh_status run(feeder *f, const char *name, rh_activity *act, rh_err *err)
     XML_SetElementHandler(p, on_start, on_end);
     XML_SetCharacterDataHandler(p, on_text);
     XML_SetEntityDeclHandler(p, on_entity_decl);
+    XML_SetSkippedEntityHandler(p, on_skipped_entity);
     XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
     for (;;) {
         void *buf = XML_GetBuffer(p, CHUNK);
