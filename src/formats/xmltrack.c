@@ -248,6 +248,8 @@ static void point_end(xctx *x)
 static void XMLCALL on_start(void *ud, const char *name, const char **atts)
 {
     xctx *x = ud;
+    if (x->st != RH_OK)
+        return;
     const char *local = local_name(name);
     if (x->depth == 0) {
         if (strcmp(local, "TrainingCenterDatabase") == 0) {
@@ -544,6 +546,8 @@ static void XMLCALL on_end(void *ud, const char *name)
 {
     (void)name;
     xctx *x = ud;
+    if (x->st != RH_OK || x->depth == 0)
+        return; /* stopped: expat may still close the current element */
     el e = x->depth - 1 < MAX_DEPTH ? x->stack[x->depth - 1] : E_OTHER;
     if (x->collecting && x->text_overflow) {
         rh_activity_warn(x->a, "a value longer than %d bytes at line %lu was ignored", TEXT_CAP - 1,
