@@ -147,7 +147,8 @@ static inline uint64_t rd64(const uint8_t *p, bool big)
 
 /* One element of base type `bt` at p as a number; false when it holds the
  * type's invalid value (compared on the raw bits, before any scaling). */
-static inline bool elem(const uint8_t *p, unsigned bt, bool big, double *out)
+static inline __attribute__((always_inline)) bool elem(const uint8_t *p, unsigned bt, bool big,
+                                                       double *out)
 {
     switch (bt) {
     case BT_ENUM:
@@ -455,10 +456,7 @@ typedef struct fit_def {
 static inline bool sv(const uint8_t *m, const fit_def *d, int s, double *out)
 {
     const fit_slot *f = &d->slot[s];
-    if (f->size == 0 || f->bt >= BT_COUNT)
-        return false;
-    unsigned bs = bt_size[f->bt];
-    if (f->size < bs || f->size % bs != 0)
+    if (f->size == 0) /* absent, or not a whole number of elements (see read_definition) */
         return false;
     return elem(m + f->off, f->bt, d->big, out);
 }
@@ -960,11 +958,14 @@ static bool read_definition(dec *d, uint8_t h, int64_t data_end, bool *eof)
     for (unsigned i = 0; i < nf; i++) {
         const uint8_t *fd = p + 6 + 3 * i;
         int s = slot_of(f->global, fd[0]);
-        if (s >= 0 && off <= 0xFFFF) {
+        unsigned bt = fd[2] & 0x1F;
+        /* A field of an unknown base type, or whose size is not a whole
+         * number of elements, is raw bytes: its slot stays absent. */
+        if (s >= 0 && off <= 0xFFFF && bt < BT_COUNT && fd[1] >= bt_size[bt] &&
+            fd[1] % bt_size[bt] == 0) {
             f->slot[s].off = (uint16_t)off;
             f->slot[s].size = fd[1];
-            unsigned bt = fd[2] & 0x1F;
-            f->slot[s].bt = (uint8_t)(bt < BT_COUNT ? bt : BT_COUNT);
+            f->slot[s].bt = (uint8_t)bt;
         }
         off += fd[1];
     }
@@ -1428,24 +1429,17 @@ static rh_status a_record(void *ctx, const rh_fit_record *m, rh_err *err)
     rh_activity *a = c->a;
     size_t i;
     rh_time_base tb = m->timestamp.present ? time_base_of(m->timestamp.raw) : RH_TIME_NONE;
-    rh_status st =
-        rh_activity_add_point(a, m->timestamp.present ? fit_ms(m->timestamp.raw) : 0, tb,
-                              m->heart_rate >= 0 ? (double)m->heart_rate : DNAN, &i, err);
-    if (st == RH_OK && !isnan(m->distance_m))
-        st = rh_activity_set_col(a, i, RH_COL_DISTANCE_M, m->distance_m, err);
-    if (st == RH_OK && !isnan(m->speed_m_s))
-        st = rh_activity_set_col(a, i, RH_COL_SPEED_M_S, m->speed_m_s, err);
-    if (st == RH_OK && !isnan(m->altitude_m))
-        st = rh_activity_set_col(a, i, RH_COL_ALTITUDE_M, m->altitude_m, err);
-    if (st == RH_OK && !isnan(m->cadence_rpm))
-        st = rh_activity_set_col(a, i, RH_COL_CADENCE_RPM, m->cadence_rpm, err);
-    if (st == RH_OK && !isnan(m->power_w))
-        st = rh_activity_set_col(a, i, RH_COL_POWER_W, m->power_w, err);
-    if (st == RH_OK && !isnan(m->lat_deg))
-        st = rh_activity_set_col(a, i, RH_COL_LAT_DEG, m->lat_deg, err);
-    if (st == RH_OK && !isnan(m->lon_deg))
-        st = rh_activity_set_col(a, i, RH_COL_LON_DEG, m->lon_deg, err);
-    return st;
+    double cols[RH_COL_COUNT];
+    cols[RH_COL_DISTANCE_M] = m->distance_m;
+    cols[RH_COL_SPEED_M_S] = m->speed_m_s;
+    cols[RH_COL_ALTITUDE_M] = m->altitude_m;
+    cols[RH_COL_CADENCE_RPM] = m->cadence_rpm;
+    cols[RH_COL_POWER_W] = m->power_w;
+    cols[RH_COL_LAT_DEG] = m->lat_deg;
+    cols[RH_COL_LON_DEG] = m->lon_deg;
+    return rh_activity_add_point_cols(a, m->timestamp.present ? fit_ms(m->timestamp.raw) : 0, tb,
+                                      m->heart_rate >= 0 ? (double)m->heart_rate : DNAN, cols, &i,
+                                      err);
 }
 
 static void to_summary(const rh_fit_summary *m, rh_activity_summary *s)
@@ -1593,6 +1587,13 @@ static rh_status read_activity(const void *data, size_t len, const char *path,
     rh_fit_report *r = rep ? rep : rh_malloc(sizeof(*r));
     if (!r)
         return RH_FAIL(err, RH_E_NOMEM, "out of memory decoding '%s'", path);
+    /* A capacity guess from the input size saves the copies of repeated
+     * doubling; the samples still grow past it when needed. */
+    size_t hint = len;
+    struct stat sb;
+    if (!data && stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        hint = (size_t)sb.st_size;
+    rh_activity_reserve(act, hint / 32);
     rh_status st = data ? rh_fit_decode_mem(data, len, path, opts, &sink, r, err)
                         : rh_fit_decode_file(path, opts, &sink, r, err);
     if (st == RH_OK) {

@@ -122,6 +122,45 @@ rh_status rh_activity_add_point(rh_activity *a, int64_t t_ms, rh_time_base tb, d
     return RH_OK;
 }
 
+void rh_activity_reserve(rh_activity *a, size_t n)
+{
+    if (n > RH_ACTIVITY_MAX_POINTS)
+        n = RH_ACTIVITY_MAX_POINTS;
+    if (n <= a->cap_points || a->npoints > 0)
+        return;
+    for (int c = 0; c < RH_COL_COUNT; c++)
+        if (a->cols[c])
+            return;
+    rh_activity_point *p = rh_reallocarray(a->points, n, sizeof(*p));
+    if (p) {
+        a->points = p;
+        a->cap_points = n;
+    }
+}
+
+rh_status rh_activity_add_point_cols(rh_activity *a, int64_t t_ms, rh_time_base tb, double hr_bpm,
+                                     const double *cols, size_t *index, rh_err *err)
+{
+    size_t i;
+    rh_status st = rh_activity_add_point(a, t_ms, tb, hr_bpm, &i, err);
+    if (st != RH_OK)
+        return st;
+    for (int c = 0; c < RH_COL_COUNT; c++) {
+        if (a->cols[c]) {
+            a->cols[c][i] = cols[c];
+        } else if (!isnan(cols[c])) {
+            st = rh_activity_set_col(a, i, (rh_activity_col)c, cols[c], err);
+            if (st != RH_OK) {
+                a->npoints--; /* nothing half-added */
+                return st;
+            }
+        }
+    }
+    if (index)
+        *index = i;
+    return RH_OK;
+}
+
 rh_status rh_activity_set_col(rh_activity *a, size_t index, rh_activity_col col, double value,
                               rh_err *err)
 {
@@ -263,7 +302,13 @@ static rh_status build_series(rh_activity *a, rh_err *err)
                 tb = b->time_base;
         }
     }
-    qsort(items, n, sizeof(*items), cmp_item);
+    /* Most files are in time order: sort only when needed. */
+    for (size_t i = 1; i < n; i++) {
+        if (cmp_item(&items[i - 1], &items[i]) > 0) {
+            qsort(items, n, sizeof(*items), cmp_item);
+            break;
+        }
+    }
 
     /* Count distinct seconds to size the output exactly. */
     size_t m = 0;

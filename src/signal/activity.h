@@ -210,6 +210,12 @@ void rh_activity_release(rh_activity *a);
  * Fails with: E_NOMEM, E_LIMIT. */
 rh_status rh_activity_add_point(rh_activity *a, int64_t t_ms, rh_time_base tb, double hr_bpm,
                                 size_t *index, rh_err *err);
+/* Appends a sample with all optional columns at once (cols[RH_COL_COUNT],
+ * NaN = absent). Fails with: E_NOMEM, E_LIMIT. */
+rh_status rh_activity_add_point_cols(rh_activity *a, int64_t t_ms, rh_time_base tb, double hr_bpm,
+                                     const double *cols, size_t *index, rh_err *err);
+/* Makes room for `n` samples (a hint; failure to reserve is not an error). */
+void rh_activity_reserve(rh_activity *a, size_t n);
 /* Sets an optional column of sample `index` (NaN leaves it absent).
  * Fails with: E_NOMEM. */
 rh_status rh_activity_set_col(rh_activity *a, size_t index, rh_activity_col col, double value,
