@@ -48,11 +48,18 @@ static void crc_init(void)
 static uint16_t crc_run(uint16_t crc, const uint8_t *p, size_t n)
 {
     while (n >= 8) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + 4, 4);
+        a ^= crc;
+#else
         uint32_t a =
             ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24) ^
             crc;
         uint32_t b =
             (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
+#endif
         crc = (uint16_t)(crc_tab[7][a & 0xFF] ^ crc_tab[6][(a >> 8) & 0xFF] ^
                          crc_tab[5][(a >> 16) & 0xFF] ^ crc_tab[4][a >> 24] ^ crc_tab[3][b & 0xFF] ^
                          crc_tab[2][(b >> 8) & 0xFF] ^ crc_tab[1][(b >> 16) & 0xFF] ^
@@ -453,7 +460,8 @@ typedef struct fit_def {
 
 /* Scalar value of a slot: element 0, only when the field is a whole number of
  * elements of its base type (otherwise it is raw bytes and reads as absent). */
-static inline bool sv(const uint8_t *m, const fit_def *d, int s, double *out)
+static inline __attribute__((always_inline)) bool sv(const uint8_t *m, const fit_def *d, int s,
+                                                     double *out)
 {
     const fit_slot *f = &d->slot[s];
     if (f->size == 0) /* absent, or not a whole number of elements (see read_definition) */
@@ -467,15 +475,16 @@ static inline int sv_int(const uint8_t *m, const fit_def *d, int s)
     return sv(m, d, s, &v) && v >= 0 && v <= 2147483647.0 ? (int)v : -1;
 }
 
-static inline double sv_scaled(const uint8_t *m, const fit_def *d, int s, double scale,
-                               double offset)
+static inline __attribute__((always_inline)) double sv_scaled(const uint8_t *m, const fit_def *d,
+                                                              int s, double scale, double offset)
 {
     double v;
     /* (raw - offset * scale) / scale: one rounding, so -0.8 m stays -0.8. */
     return sv(m, d, s, &v) ? (v - offset * scale) / scale : DNAN;
 }
 
-static inline rh_fit_time sv_time(const uint8_t *m, const fit_def *d, int s)
+static inline __attribute__((always_inline)) rh_fit_time sv_time(const uint8_t *m, const fit_def *d,
+                                                                 int s)
 {
     double v;
     rh_fit_time t = {false, 0};
@@ -565,11 +574,16 @@ static void crc_upto(dec *d, int64_t upto)
 
 /* Makes n bytes available at the read position; false when the input ends
  * first (then s.len - s.pos bytes are all there is). */
-static bool need(dec *d, size_t n)
+static bool need_slow(dec *d, size_t n);
+
+static inline bool need(dec *d, size_t n)
+{
+    return d->s.len - d->s.pos >= n || need_slow(d, n);
+}
+
+static bool need_slow(dec *d, size_t n)
 {
     src *s = &d->s;
-    if (s->len - s->pos >= n)
-        return true;
     if (s->eof)
         return false;
     /* Slide the window: CRC what leaves it, keep the unread tail. */

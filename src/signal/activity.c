@@ -87,38 +87,24 @@ static rh_status grow(void **arr, size_t *cap, size_t n, size_t size, size_t max
     return RH_OK;
 }
 
-rh_status rh_activity_add_point(rh_activity *a, int64_t t_ms, rh_time_base tb, double hr_bpm,
-                                size_t *index, rh_err *err)
+/* Grows the samples and every allocated column together. */
+static rh_status grow_points(rh_activity *a, rh_err *err)
 {
-    if (a->npoints >= a->cap_points) {
-        size_t old = a->cap_points;
-        rh_status st = grow((void **)&a->points, &a->cap_points, a->npoints, sizeof(*a->points),
-                            RH_ACTIVITY_MAX_POINTS, "samples", err);
-        if (st != RH_OK)
-            return st;
-        /* Columns follow the capacity of the samples. */
-        for (int c = 0; c < RH_COL_COUNT; c++) {
-            if (!a->cols[c])
-                continue;
-            double *p = rh_reallocarray(a->cols[c], a->cap_points, sizeof(double));
-            if (!p) {
-                a->cap_points = old; /* columns keep the old size; retry later */
-                return RH_FAIL(err, RH_E_NOMEM, "out of memory storing samples");
-            }
-            a->cols[c] = p;
+    size_t old = a->cap_points;
+    rh_status st = grow((void **)&a->points, &a->cap_points, a->npoints, sizeof(*a->points),
+                        RH_ACTIVITY_MAX_POINTS, "samples", err);
+    if (st != RH_OK)
+        return st;
+    for (int c = 0; c < RH_COL_COUNT; c++) {
+        if (!a->cols[c])
+            continue;
+        double *p = rh_reallocarray(a->cols[c], a->cap_points, sizeof(double));
+        if (!p) {
+            a->cap_points = old; /* columns keep the old size; retry later */
+            return RH_FAIL(err, RH_E_NOMEM, "out of memory storing samples");
         }
+        a->cols[c] = p;
     }
-    rh_activity_point *p = &a->points[a->npoints];
-    p->t_ms = tb == RH_TIME_NONE ? 0 : t_ms;
-    p->hr_bpm = hr_bpm;
-    p->time_base = (uint8_t)tb;
-    p->segment = (uint8_t)(a->segments > 255 ? 255 : a->segments);
-    for (int c = 0; c < RH_COL_COUNT; c++)
-        if (a->cols[c])
-            a->cols[c][a->npoints] = DNAN;
-    if (index)
-        *index = a->npoints;
-    a->npoints++;
     return RH_OK;
 }
 
@@ -141,15 +127,23 @@ void rh_activity_reserve(rh_activity *a, size_t n)
 rh_status rh_activity_add_point_cols(rh_activity *a, int64_t t_ms, rh_time_base tb, double hr_bpm,
                                      const double *cols, size_t *index, rh_err *err)
 {
-    size_t i;
-    rh_status st = rh_activity_add_point(a, t_ms, tb, hr_bpm, &i, err);
-    if (st != RH_OK)
-        return st;
+    if (a->npoints >= a->cap_points) {
+        rh_status st = grow_points(a, err);
+        if (st != RH_OK)
+            return st;
+    }
+    size_t i = a->npoints;
+    rh_activity_point *p = &a->points[i];
+    p->t_ms = tb == RH_TIME_NONE ? 0 : t_ms;
+    p->hr_bpm = hr_bpm;
+    p->time_base = (uint8_t)tb;
+    p->segment = (uint8_t)(a->segments > 255 ? 255 : a->segments);
+    a->npoints++;
     for (int c = 0; c < RH_COL_COUNT; c++) {
         if (a->cols[c]) {
             a->cols[c][i] = cols[c];
         } else if (!isnan(cols[c])) {
-            st = rh_activity_set_col(a, i, (rh_activity_col)c, cols[c], err);
+            rh_status st = rh_activity_set_col(a, i, (rh_activity_col)c, cols[c], err);
             if (st != RH_OK) {
                 a->npoints--; /* nothing half-added */
                 return st;
@@ -159,6 +153,13 @@ rh_status rh_activity_add_point_cols(rh_activity *a, int64_t t_ms, rh_time_base 
     if (index)
         *index = i;
     return RH_OK;
+}
+
+rh_status rh_activity_add_point(rh_activity *a, int64_t t_ms, rh_time_base tb, double hr_bpm,
+                                size_t *index, rh_err *err)
+{
+    static const double none[RH_COL_COUNT] = {DNAN, DNAN, DNAN, DNAN, DNAN, DNAN, DNAN};
+    return rh_activity_add_point_cols(a, t_ms, tb, hr_bpm, none, index, err);
 }
 
 rh_status rh_activity_set_col(rh_activity *a, size_t index, rh_activity_col col, double value,
@@ -272,6 +273,55 @@ static rh_status build_series(rh_activity *a, rh_err *err)
     a->nhr = 0;
     a->hr_time_base = RH_TIME_NONE;
 
+    /* Fast path: no beats and samples already in time order (most files):
+     * one pass straight into the output. */
+    if (a->nbeats == 0 && a->npoints > 0) {
+        int64_t *ts = rh_reallocarray(NULL, a->npoints, sizeof(*ts));
+        double *hr = rh_reallocarray(NULL, a->npoints, sizeof(*hr));
+        if (!ts || !hr) {
+            rh_free(ts);
+            rh_free(hr);
+            return RH_FAIL(err, RH_E_NOMEM, "out of memory building the heart-rate series");
+        }
+        size_t m = 0, cnt = 0;
+        double sum = 0.0;
+        uint8_t tb0 = RH_TIME_NONE;
+        bool ordered = true;
+        for (size_t i = 0; i < a->npoints && ordered; i++) {
+            const rh_activity_point *p = &a->points[i];
+            if (p->time_base == RH_TIME_NONE || !(p->hr_bpm > 0))
+                continue;
+            int64_t sec = floor_div(p->t_ms, 1000);
+            if (m > 0 && sec == ts[m - 1]) {
+                sum += p->hr_bpm;
+                cnt++;
+                hr[m - 1] = sum / (double)cnt;
+            } else if (m == 0 || sec > ts[m - 1]) {
+                if (m == 0)
+                    tb0 = p->time_base;
+                ts[m] = sec;
+                hr[m] = sum = p->hr_bpm;
+                cnt = 1;
+                m++;
+            } else {
+                ordered = false;
+            }
+        }
+        if (ordered) {
+            if (m == 0) {
+                rh_free(ts);
+                rh_free(hr);
+                return RH_OK;
+            }
+            a->hr_t_s = ts;
+            a->hr_bpm = hr;
+            a->nhr = m;
+            a->hr_time_base = tb0;
+            return RH_OK;
+        }
+        rh_free(ts);
+        rh_free(hr);
+    }
     size_t n = 0;
     for (size_t i = 0; i < a->npoints; i++)
         if (a->points[i].time_base != RH_TIME_NONE && a->points[i].hr_bpm > 0)
