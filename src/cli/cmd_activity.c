@@ -249,16 +249,17 @@ static int cmd_check(int argc, char **argv)
         const char *path = argv[i];
         rh_err err;
         rh_err_init(&err);
-        rh_activity act;
-        rh_activity_init(&act, RH_ACTIVITY_FIT);
         rh_wearable_opts o = {.salvage = salvage, .hash = false};
         rh_wearable_kind kind = RH_WEARABLE_UNKNOWN;
         memset(rep, 0, sizeof(*rep));
-        rh_status st = rh_wearable_read(path, &o, &act, rep, &kind, &err);
-        if (st == RH_OK && !act.partial) {
+        bool partial = false;
+        char problem[1024];
+        rh_status st =
+            rh_wearable_check(path, &o, rep, &kind, &partial, problem, sizeof(problem), &err);
+        if (st == RH_OK && !partial) {
             rh_buf_printf(&out, "%s: ok\n", path);
         } else if (st == RH_OK) {
-            rh_buf_printf(&out, "%s: partial: %s\n", path, act.problem);
+            rh_buf_printf(&out, "%s: partial: %s\n", path, problem);
             if (rc == RH_EXIT_OK)
                 rc = RH_EXIT_INPUT;
         } else {
@@ -281,7 +282,6 @@ static int cmd_check(int argc, char **argv)
             if (e > rc)
                 rc = e;
         }
-        rh_activity_release(&act);
     }
     free(rep);
     int erc = rh_cli_emit(&out);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -106,5 +107,49 @@ rh_status rh_wearable_read(const char *path, const rh_wearable_opts *opts, rh_ac
     }
     if (kind)
         *kind = k;
+    return st;
+}
+
+rh_status rh_wearable_check(const char *path, const rh_wearable_opts *opts, rh_fit_report *fit_rep,
+                            rh_wearable_kind *kind, bool *partial, char *problem, size_t cap,
+                            rh_err *err)
+{
+    *partial = false;
+    if (cap)
+        problem[0] = '\0';
+    if (strcmp(path, "-") != 0) {
+        unsigned char head[4096];
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ssize_t n;
+            do
+                n = read(fd, head, sizeof(head));
+            while (n < 0 && errno == EINTR);
+            close(fd);
+            if (n >= 0 && rh_wearable_detect(head, (size_t)n) == RH_WEARABLE_FIT) {
+                rh_fit_opts fo = {.salvage = opts && opts->salvage};
+                if (kind)
+                    *kind = RH_WEARABLE_FIT;
+                rh_status st = rh_fit_decode_file(path, &fo, NULL, fit_rep, err);
+                if (st == RH_OK && fit_rep->cls != RH_FIT_OK) {
+                    *partial = true;
+                    snprintf(problem, cap,
+                             "%s at byte %lld: %s; kept %llu messages up to byte %lld",
+                             rh_fit_class_name(fit_rep->cls), (long long)fit_rep->offset,
+                             fit_rep->detail, (unsigned long long)fit_rep->data_messages,
+                             (long long)fit_rep->readable_end);
+                }
+                return st;
+            }
+        }
+    }
+    rh_activity act;
+    rh_activity_init(&act, RH_ACTIVITY_FIT);
+    rh_status st = rh_wearable_read(path, opts, &act, fit_rep, kind, err);
+    if (st == RH_OK) {
+        *partial = act.partial;
+        snprintf(problem, cap, "%s", act.problem);
+        rh_activity_release(&act);
+    }
     return st;
 }

@@ -39,4 +39,12 @@ rh_wearable_kind rh_wearable_detect(const void *head, size_t len);
 rh_status rh_wearable_read(const char *path, const rh_wearable_opts *opts, rh_activity *act,
                            rh_fit_report *fit_rep, rh_wearable_kind *kind, rh_err *err);
 
+/* Checks `path` without building an activity when the format allows it (FIT:
+ * the decoder runs with no sink, in bounded memory). *partial tells whether
+ * a salvage kept only a prefix, and `problem` (cap bytes) why.
+ * Fails with: as rh_wearable_read. */
+rh_status rh_wearable_check(const char *path, const rh_wearable_opts *opts, rh_fit_report *fit_rep,
+                            rh_wearable_kind *kind, bool *partial, char *problem, size_t cap,
+                            rh_err *err);
+
 #endif
