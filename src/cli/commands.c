@@ -6,6 +6,8 @@
 #include "cli/cli.h"
 
 const rh_cmd rh_commands[] = {
+    {"activity", rh_cmd_activity, "read wearable files (FIT, TCX, GPX, CSV): show, check, zones"},
+    {"hrm", rh_cmd_hrm, "decode a Bluetooth Heart Rate Measurement (0x2A37) packet"},
     {"kb", rh_cmd_kb, "check, list and show the knowledge base (instruments, rules, evidence)"},
     {"prescribe", rh_cmd_prescribe, "build an evidence-traced FITT-VP exercise prescription"},
     {"screen", rh_cmd_screen, "screen a patient: ACSM clearance, PAR-Q+, holds, TMS eligibility"},

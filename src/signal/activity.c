@@ -1,0 +1,974 @@
+/* SPDX-License-Identifier: MIT */
+#include "signal/activity.h"
+
+#include "base/alloc.h"
+#include "base/date.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/banned.h"
+
+#define DNAN ((double)NAN)
+
+void rh_activity_summary_clear(rh_activity_summary *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->sport = -1;
+    s->sub_sport = -1;
+    s->total_elapsed_s = DNAN;
+    s->total_timer_s = DNAN;
+    s->distance_m = DNAN;
+    s->avg_hr_bpm = DNAN;
+    s->max_hr_bpm = DNAN;
+}
+
+void rh_activity_device_clear(rh_activity_device *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->manufacturer = -1;
+    d->product = -1;
+    d->device_index = -1;
+    d->device_type = -1;
+    d->serial = -1;
+    d->software_version = DNAN;
+}
+
+void rh_activity_init(rh_activity *a, rh_activity_format format)
+{
+    memset(a, 0, sizeof(*a));
+    a->format = format;
+    a->file_type = -1;
+    a->sport = -1;
+    a->sub_sport = -1;
+    a->duration_s = DNAN;
+}
+
+void rh_activity_release(rh_activity *a)
+{
+    if (!a)
+        return;
+    rh_activity_format f = a->format;
+    rh_free(a->points);
+    for (int c = 0; c < RH_COL_COUNT; c++)
+        rh_free(a->cols[c]);
+    rh_free(a->rr_ms);
+    rh_free(a->laps);
+    rh_free(a->sessions);
+    rh_free(a->devices);
+    rh_free(a->events);
+    rh_free(a->beats);
+    rh_free(a->devfields);
+    rh_free(a->counts);
+    rh_free(a->hr_t_s);
+    rh_free(a->hr_bpm);
+    rh_activity_init(a, f);
+}
+
+/* Grows *arr (elements of `size` bytes) so that one more fits. */
+static rh_status grow(void **arr, size_t *cap, size_t n, size_t size, size_t max, const char *what,
+                      rh_err *err)
+{
+    if (n < *cap)
+        return RH_OK;
+    if (n >= max)
+        return RH_FAIL(err, RH_E_LIMIT, "more than %zu %s", max, what);
+    size_t ncap = *cap ? *cap * 2 : 64;
+    if (ncap > max)
+        ncap = max;
+    void *p = rh_reallocarray(*arr, ncap, size);
+    if (!p)
+        return RH_FAIL(err, RH_E_NOMEM, "out of memory storing %s", what);
+    *arr = p;
+    *cap = ncap;
+    return RH_OK;
+}
+
+/* Grows the samples and every allocated column together. */
+static rh_status grow_points(rh_activity *a, rh_err *err)
+{
+    size_t old = a->cap_points;
+    rh_status st = grow((void **)&a->points, &a->cap_points, a->npoints, sizeof(*a->points),
+                        RH_ACTIVITY_MAX_POINTS, "samples", err);
+    if (st != RH_OK)
+        return st;
+    for (int c = 0; c < RH_COL_COUNT; c++) {
+        if (!a->cols[c])
+            continue;
+        double *p = rh_reallocarray(a->cols[c], a->cap_points, sizeof(double));
+        if (!p) {
+            a->cap_points = old; /* columns keep the old size; retry later */
+            return RH_FAIL(err, RH_E_NOMEM, "out of memory storing samples");
+        }
+        a->cols[c] = p;
+    }
+    return RH_OK;
+}
+
+void rh_activity_reserve(rh_activity *a, size_t n)
+{
+    if (n > RH_ACTIVITY_MAX_POINTS)
+        n = RH_ACTIVITY_MAX_POINTS;
+    if (n <= a->cap_points || a->npoints > 0)
+        return;
+    for (int c = 0; c < RH_COL_COUNT; c++)
+        if (a->cols[c])
+            return;
+    rh_activity_point *p = rh_reallocarray(a->points, n, sizeof(*p));
+    if (p) {
+        a->points = p;
+        a->cap_points = n;
+    }
+}
+
+rh_status rh_activity_add_point_cols(rh_activity *a, int64_t t_ms, rh_time_base tb, double hr_bpm,
+                                     const double *cols, size_t *index, rh_err *err)
+{
+    if (a->npoints >= a->cap_points) {
+        rh_status st = grow_points(a, err);
+        if (st != RH_OK)
+            return st;
+    }
+    size_t i = a->npoints;
+    rh_activity_point *p = &a->points[i];
+    p->t_ms = tb == RH_TIME_NONE ? 0 : t_ms;
+    p->hr_bpm = hr_bpm;
+    p->time_base = (uint8_t)tb;
+    p->segment = (uint8_t)(a->segments > 255 ? 255 : a->segments);
+    a->npoints++;
+    for (int c = 0; c < RH_COL_COUNT; c++) {
+        if (a->cols[c]) {
+            a->cols[c][i] = cols[c];
+        } else if (!isnan(cols[c])) {
+            rh_status st = rh_activity_set_col(a, i, (rh_activity_col)c, cols[c], err);
+            if (st != RH_OK) {
+                a->npoints--; /* nothing half-added */
+                return st;
+            }
+        }
+    }
+    if (index)
+        *index = i;
+    return RH_OK;
+}
+
+rh_status rh_activity_add_point(rh_activity *a, int64_t t_ms, rh_time_base tb, double hr_bpm,
+                                size_t *index, rh_err *err)
+{
+    static const double none[RH_COL_COUNT] = {DNAN, DNAN, DNAN, DNAN, DNAN, DNAN, DNAN};
+    return rh_activity_add_point_cols(a, t_ms, tb, hr_bpm, none, index, err);
+}
+
+rh_status rh_activity_set_col(rh_activity *a, size_t index, rh_activity_col col, double value,
+                              rh_err *err)
+{
+    if (isnan(value) || index >= a->npoints || (int)col < 0 || col >= RH_COL_COUNT)
+        return RH_OK;
+    if (!a->cols[col]) {
+        double *p = rh_reallocarray(NULL, a->cap_points, sizeof(double));
+        if (!p)
+            return RH_FAIL(err, RH_E_NOMEM, "out of memory storing samples");
+        for (size_t i = 0; i < a->cap_points; i++)
+            p[i] = DNAN;
+        a->cols[col] = p;
+    }
+    a->cols[col][index] = value;
+    return RH_OK;
+}
+
+double rh_activity_col_get(const rh_activity *a, size_t index, rh_activity_col col)
+{
+    if ((int)col < 0 || col >= RH_COL_COUNT || !a->cols[col] || index >= a->npoints)
+        return DNAN;
+    return a->cols[col][index];
+}
+
+rh_status rh_activity_add_rr(rh_activity *a, double rr_ms, rh_err *err)
+{
+    rh_status st = grow((void **)&a->rr_ms, &a->cap_rr, a->nrr, sizeof(double), RH_ACTIVITY_MAX_RR,
+                        "RR intervals", err);
+    if (st == RH_OK)
+        a->rr_ms[a->nrr++] = rr_ms;
+    return st;
+}
+
+#define DEFINE_ADD(fn, type, arr, n, cap, max, what)                                        \
+    rh_status fn(rh_activity *a, const type *v, rh_err *err)                                \
+    {                                                                                       \
+        rh_status st = grow((void **)&a->arr, &a->cap, a->n, sizeof(type), max, what, err); \
+        if (st == RH_OK)                                                                    \
+            a->arr[a->n++] = *v;                                                            \
+        return st;                                                                          \
+    }
+
+DEFINE_ADD(rh_activity_add_lap, rh_activity_summary, laps, nlaps, cap_laps, RH_ACTIVITY_MAX_ITEMS,
+           "laps")
+DEFINE_ADD(rh_activity_add_session, rh_activity_summary, sessions, nsessions, cap_sessions,
+           RH_ACTIVITY_MAX_ITEMS, "sessions")
+DEFINE_ADD(rh_activity_add_device, rh_activity_device, devices, ndevices, cap_devices,
+           RH_ACTIVITY_MAX_DEVICES, "devices")
+DEFINE_ADD(rh_activity_add_event, rh_activity_event, events, nevents, cap_events,
+           RH_ACTIVITY_MAX_ITEMS, "events")
+DEFINE_ADD(rh_activity_add_beat, rh_activity_beat, beats, nbeats, cap_beats, RH_ACTIVITY_MAX_POINTS,
+           "heart beats")
+DEFINE_ADD(rh_activity_add_devfield, rh_activity_devfield, devfields, ndevfields, cap_devfields,
+           RH_ACTIVITY_MAX_DEVFIELD, "developer field descriptions")
+
+rh_status rh_activity_set_counts(rh_activity *a, const rh_activity_count *counts, size_t n,
+                                 rh_err *err)
+{
+    rh_activity_count *c = NULL;
+    if (n > 0) {
+        c = rh_reallocarray(NULL, n, sizeof(*c));
+        if (!c)
+            return RH_FAIL(err, RH_E_NOMEM, "out of memory storing message counts");
+        memcpy(c, counts, n * sizeof(*c));
+    }
+    rh_free(a->counts);
+    a->counts = c;
+    a->ncounts = n;
+    return RH_OK;
+}
+
+void rh_activity_warn(rh_activity *a, const char *fmt, ...)
+{
+    if (a->warnings++ == 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(a->first_warning, sizeof(a->first_warning), fmt, ap);
+        va_end(ap);
+    }
+}
+
+typedef struct hr_item {
+    int64_t t_s;
+    double hr;
+    int from_beat;
+} hr_item;
+
+static int cmp_item(const void *pa, const void *pb)
+{
+    const hr_item *a = pa, *b = pb;
+    if (a->t_s != b->t_s)
+        return a->t_s < b->t_s ? -1 : 1;
+    return b->from_beat - a->from_beat; /* beats first */
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+/* Builds the 1 Hz series: see the rule in the header. */
+static rh_status build_series(rh_activity *a, rh_err *err)
+{
+    rh_free(a->hr_t_s);
+    rh_free(a->hr_bpm);
+    a->hr_t_s = NULL;
+    a->hr_bpm = NULL;
+    a->nhr = 0;
+    a->hr_time_base = RH_TIME_NONE;
+
+    /* Fast path: no beats and samples already in time order (most files):
+     * one pass straight into the output. */
+    if (a->nbeats == 0 && a->npoints > 0) {
+        int64_t *ts = rh_reallocarray(NULL, a->npoints, sizeof(*ts));
+        double *hr = rh_reallocarray(NULL, a->npoints, sizeof(*hr));
+        if (!ts || !hr) {
+            rh_free(ts);
+            rh_free(hr);
+            return RH_FAIL(err, RH_E_NOMEM, "out of memory building the heart-rate series");
+        }
+        size_t m = 0, cnt = 0;
+        double sum = 0.0;
+        uint8_t tb0 = RH_TIME_NONE;
+        bool ordered = true;
+        for (size_t i = 0; i < a->npoints && ordered; i++) {
+            const rh_activity_point *p = &a->points[i];
+            if (p->time_base == RH_TIME_NONE || !(p->hr_bpm > 0))
+                continue;
+            int64_t sec = floor_div(p->t_ms, 1000);
+            if (m > 0 && sec == ts[m - 1]) {
+                sum += p->hr_bpm;
+                cnt++;
+                hr[m - 1] = sum / (double)cnt;
+            } else if (m == 0 || sec > ts[m - 1]) {
+                if (m == 0)
+                    tb0 = p->time_base;
+                ts[m] = sec;
+                hr[m] = sum = p->hr_bpm;
+                cnt = 1;
+                m++;
+            } else {
+                ordered = false;
+            }
+        }
+        if (ordered) {
+            if (m == 0) {
+                rh_free(ts);
+                rh_free(hr);
+                return RH_OK;
+            }
+            a->hr_t_s = ts;
+            a->hr_bpm = hr;
+            a->nhr = m;
+            a->hr_time_base = tb0;
+            return RH_OK;
+        }
+        rh_free(ts);
+        rh_free(hr);
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < a->npoints; i++)
+        if (a->points[i].time_base != RH_TIME_NONE && a->points[i].hr_bpm > 0)
+            n++;
+    for (size_t i = 0; i < a->nbeats; i++)
+        if (a->beats[i].time_base != RH_TIME_NONE && a->beats[i].bpm > 0)
+            n++;
+    if (n == 0)
+        return RH_OK;
+    hr_item *items = rh_reallocarray(NULL, n, sizeof(*items));
+    if (!items)
+        return RH_FAIL(err, RH_E_NOMEM, "out of memory building the heart-rate series");
+    size_t k = 0;
+    uint8_t tb = RH_TIME_NONE;
+    for (size_t i = 0; i < a->npoints; i++) {
+        const rh_activity_point *p = &a->points[i];
+        if (p->time_base != RH_TIME_NONE && p->hr_bpm > 0) {
+            items[k++] = (hr_item){floor_div(p->t_ms, 1000), p->hr_bpm, 0};
+            if (tb == RH_TIME_NONE)
+                tb = p->time_base;
+        }
+    }
+    for (size_t i = 0; i < a->nbeats; i++) {
+        const rh_activity_beat *b = &a->beats[i];
+        if (b->time_base != RH_TIME_NONE && b->bpm > 0) {
+            items[k++] = (hr_item){floor_div(b->t_ms, 1000), b->bpm, 1};
+            if (tb == RH_TIME_NONE)
+                tb = b->time_base;
+        }
+    }
+    /* Most files are in time order: sort only when needed. */
+    for (size_t i = 1; i < n; i++) {
+        if (cmp_item(&items[i - 1], &items[i]) > 0) {
+            qsort(items, n, sizeof(*items), cmp_item);
+            break;
+        }
+    }
+
+    /* Count distinct seconds to size the output exactly. */
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || items[i].t_s != items[i - 1].t_s)
+            m++;
+    int64_t *ts = rh_reallocarray(NULL, m, sizeof(*ts));
+    double *hr = rh_reallocarray(NULL, m, sizeof(*hr));
+    if (!ts || !hr) {
+        rh_free(ts);
+        rh_free(hr);
+        rh_free(items);
+        return RH_FAIL(err, RH_E_NOMEM, "out of memory building the heart-rate series");
+    }
+    size_t out = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        /* Beats sort before samples within a second: the strap's stored beats
+         * win over record values (which can be stale while the live link was
+         * down); samples fill the other seconds. */
+        bool samples = items[i].from_beat == 0;
+        double sum = 0.0;
+        size_t cnt = 0;
+        while (j < n && items[j].t_s == items[i].t_s) {
+            if ((items[j].from_beat == 0) == samples) {
+                sum += items[j].hr;
+                cnt++;
+            }
+            j++;
+        }
+        ts[out] = items[i].t_s;
+        hr[out] = sum / (double)cnt;
+        out++;
+        i = j;
+    }
+    rh_free(items);
+    a->hr_t_s = ts;
+    a->hr_bpm = hr;
+    a->nhr = out;
+    a->hr_time_base = tb;
+    return RH_OK;
+}
+
+rh_status rh_activity_finish(rh_activity *a, rh_err *err)
+{
+    /* Start and duration from the timed samples (the file order may go
+     * backwards, so take min and max). */
+    bool any = false;
+    int64_t lo = 0, hi = 0;
+    uint8_t tb = RH_TIME_NONE;
+    for (size_t i = 0; i < a->npoints; i++) {
+        const rh_activity_point *p = &a->points[i];
+        if (p->time_base == RH_TIME_NONE)
+            continue;
+        if (!any) {
+            lo = hi = p->t_ms;
+            tb = p->time_base;
+            any = true;
+        } else if (p->time_base == tb) {
+            if (p->t_ms < lo)
+                lo = p->t_ms;
+            if (p->t_ms > hi)
+                hi = p->t_ms;
+        }
+    }
+    a->duration_s = any ? (double)(hi - lo) / 1000.0 : DNAN;
+    a->has_start = false;
+    if (a->nsessions > 0 && a->sessions[0].has_start) {
+        a->has_start = true;
+        a->start_ms = a->sessions[0].start_ms;
+        a->start_time_base = a->sessions[0].start_time_base;
+    } else if (any) {
+        a->has_start = true;
+        a->start_ms = lo;
+        a->start_time_base = tb;
+    }
+    if (a->nsessions > 0 && a->sport < 0 && a->sport_name[0] == '\0') {
+        a->sport = a->sessions[0].sport;
+        a->sub_sport = a->sessions[0].sub_sport;
+        snprintf(a->sport_name, sizeof(a->sport_name), "%s", a->sessions[0].sport_name);
+        /* A multisport file: say so rather than naming the first leg. */
+        for (size_t i = 1; i < a->nsessions; i++) {
+            if (a->sessions[i].sport != a->sessions[0].sport ||
+                strcmp(a->sessions[i].sport_name, a->sessions[0].sport_name) != 0) {
+                a->sport = 18;
+                a->sub_sport = -1;
+                snprintf(a->sport_name, sizeof(a->sport_name), "multisport");
+                break;
+            }
+        }
+    }
+    return build_series(a, err);
+}
+
+rh_status rh_activity_compute_metrics(const rh_activity *a, double zone_lo_bpm, double zone_hi_bpm,
+                                      rh_activity_metrics *out, rh_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    bool zone = !isnan(zone_lo_bpm) && !isnan(zone_hi_bpm);
+    if (zone && zone_lo_bpm > zone_hi_bpm)
+        return RH_FAIL(err, RH_E_INVALID, "zone %g-%g bpm: the lower bound is above the upper",
+                       zone_lo_bpm, zone_hi_bpm);
+    out->hold_s = RH_ACTIVITY_HOLD_S;
+    out->zone_lo_bpm = zone ? zone_lo_bpm : DNAN;
+    out->zone_hi_bpm = zone ? zone_hi_bpm : DNAN;
+    out->rr_count = a->nrr;
+    out->hr_seconds = a->nhr;
+    if (a->nhr == 0) {
+        out->avg_hr_bpm = out->max_hr_bpm = out->min_hr_bpm = DNAN;
+        out->covered_s = 0.0;
+        out->below_s = out->in_zone_s = out->above_s = zone ? 0.0 : DNAN;
+        out->in_zone_pct = DNAN;
+        return RH_OK;
+    }
+    double sum = 0.0, mx = a->hr_bpm[0], mn = a->hr_bpm[0];
+    double covered = 0.0, below = 0.0, in = 0.0, above = 0.0;
+    for (size_t i = 0; i < a->nhr; i++) {
+        double v = a->hr_bpm[i];
+        sum += v;
+        if (v > mx)
+            mx = v;
+        if (v < mn)
+            mn = v;
+        /* The last value stands for one second; others until the next. */
+        double span = i + 1 < a->nhr ? (double)(a->hr_t_s[i + 1] - a->hr_t_s[i]) : 1.0;
+        if (span > RH_ACTIVITY_HOLD_S)
+            span = RH_ACTIVITY_HOLD_S;
+        covered += span;
+        if (zone) {
+            if (v < zone_lo_bpm)
+                below += span;
+            else if (v > zone_hi_bpm)
+                above += span;
+            else
+                in += span;
+        }
+    }
+    out->avg_hr_bpm = sum / (double)a->nhr;
+    out->max_hr_bpm = mx;
+    out->min_hr_bpm = mn;
+    out->covered_s = covered;
+    out->below_s = zone ? below : DNAN;
+    out->in_zone_s = zone ? in : DNAN;
+    out->above_s = zone ? above : DNAN;
+    out->in_zone_pct = zone && covered > 0 ? in / covered * 100.0 : DNAN;
+    return RH_OK;
+}
+
+const char *rh_activity_format_name(rh_activity_format f)
+{
+    switch (f) {
+    case RH_ACTIVITY_FIT:
+        return "fit";
+    case RH_ACTIVITY_TCX:
+        return "tcx";
+    case RH_ACTIVITY_GPX:
+        return "gpx";
+    case RH_ACTIVITY_CSV:
+        return "csv";
+    case RH_ACTIVITY_RR:
+        return "rr";
+    case RH_ACTIVITY_BLE:
+        return "ble";
+    }
+    return "unknown";
+}
+
+const char *rh_time_base_name(rh_time_base tb)
+{
+    switch (tb) {
+    case RH_TIME_UTC:
+        return "utc";
+    case RH_TIME_SYSTEM:
+        return "system";
+    case RH_TIME_ELAPSED:
+        return "elapsed";
+    case RH_TIME_NONE:
+        break;
+    }
+    return "";
+}
+
+/* FIT profile names (snake_case as in the profile). Only numbers checked
+ * against the FIT profile are listed; others print as numbers. */
+const char *rh_fit_sport_name(int sport)
+{
+    static const char *const names[] = {
+        "generic",
+        "running",
+        "cycling",
+        "transition",
+        "fitness_equipment",
+        "swimming",
+        "basketball",
+        "soccer",
+        "tennis",
+        "american_football",
+        "training",
+        "walking",
+        "cross_country_skiing",
+        "alpine_skiing",
+        "snowboarding",
+        "rowing",
+        "mountaineering",
+        "hiking",
+        "multisport",
+        "paddling",
+    };
+    if (sport >= 0 && (size_t)sport < sizeof(names) / sizeof(names[0]))
+        return names[sport];
+    return NULL;
+}
+
+const char *rh_fit_sub_sport_name(int sub_sport)
+{
+    static const struct {
+        int num;
+        const char *name;
+    } t[] = {
+        {0, "generic"},
+        {1, "treadmill"},
+        {2, "street"},
+        {3, "trail"},
+        {4, "track"},
+        {5, "spin"},
+        {6, "indoor_cycling"},
+        {7, "road"},
+        {8, "mountain"},
+        {9, "downhill"},
+        {10, "recumbent"},
+        {11, "cyclocross"},
+        {12, "hand_cycling"},
+        {13, "track_cycling"},
+        {14, "indoor_rowing"},
+        {15, "elliptical"},
+        {16, "stair_climbing"},
+        {17, "lap_swimming"},
+        {18, "open_water"},
+        {19, "flexibility_training"},
+        {20, "strength_training"},
+        {48, "commuting"},
+        {58, "virtual_activity"},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (t[i].num == sub_sport)
+            return t[i].name;
+    return NULL;
+}
+
+const char *rh_fit_manufacturer_name(int m)
+{
+    static const struct {
+        int num;
+        const char *name;
+    } t[] = {
+        {1, "garmin"},        {15, "dynastream"}, {23, "suunto"},  {32, "wahoo_fitness"},
+        {38, "osynce"},       {70, "sigmasport"}, {76, "moxy"},    {95, "stryd"},
+        {255, "development"}, {260, "zwift"},     {265, "strava"}, {267, "bryton"},
+        {294, "coros"},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (t[i].num == m)
+            return t[i].name;
+    return NULL;
+}
+
+void rh_activity_format_time(int64_t t_ms, char *out, size_t cap)
+{
+    int64_t s = floor_div(t_ms, 1000);
+    int64_t ms = t_ms - s * 1000;
+    char base[21];
+    rh_time_format_utc(s, base);
+    if (ms == 0) {
+        snprintf(out, cap, "%s", base);
+    } else {
+        base[19] = '\0'; /* drop the Z */
+        snprintf(out, cap, "%s.%03dZ", base, (int)ms);
+    }
+}
+
+const char *rh_fit_message_name(uint32_t global)
+{
+    /* Names as the FIT profile spells them, for the numbers seen in real files. */
+    static const struct {
+        uint32_t num;
+        const char *name;
+    } t[] = {
+        {0, "file_id"},
+        {2, "device_settings"},
+        {3, "user_profile"},
+        {4, "hrm_profile"},
+        {6, "bike_profile"},
+        {7, "zones_target"},
+        {8, "hr_zone"},
+        {9, "power_zone"},
+        {12, "sport"},
+        {13, "training_settings"},
+        {18, "session"},
+        {19, "lap"},
+        {20, "record"},
+        {21, "event"},
+        {23, "device_info"},
+        {26, "workout"},
+        {27, "workout_step"},
+        {34, "activity"},
+        {49, "file_creator"},
+        {72, "training_file"},
+        {78, "hrv"},
+        {101, "length"},
+        {104, "battery"},
+        {127, "connectivity"},
+        {128, "weather_conditions"},
+        {132, "hr"},
+        {142, "segment_lap"},
+        {160, "gps_metadata"},
+        {162, "timestamp_correlation"},
+        {206, "field_description"},
+        {207, "developer_data_id"},
+        {216, "time_in_zone"},
+        {285, "jump"},
+        {312, "split"},
+        {313, "split_summary"},
+        {317, "climb_pro"},
+        {375, "device_aux_battery_info"},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (t[i].num == global)
+            return t[i].name;
+    return NULL;
+}
+
+static rh_status put_num(rh_buf *b, double v)
+{
+    if (isnan(v))
+        return RH_OK;
+    char tmp[40];
+    rh_fmt_double(v, tmp, sizeof(tmp));
+    return rh_buf_puts(b, tmp);
+}
+
+static void put_time(rh_buf *b, int64_t t_ms, uint8_t tb)
+{
+    char tmp[40];
+    if (tb == RH_TIME_ELAPSED) {
+        rh_fmt_double((double)t_ms / 1000.0, tmp, sizeof(tmp));
+    } else {
+        rh_activity_format_time(t_ms, tmp, sizeof(tmp));
+    }
+    rh_buf_puts(b, tmp);
+}
+
+rh_status rh_activity_write_csv(const rh_activity *a, rh_buf *out, rh_err *err)
+{
+    static const rh_activity_col order[] = {RH_COL_DISTANCE_M,  RH_COL_SPEED_M_S, RH_COL_ALTITUDE_M,
+                                            RH_COL_CADENCE_RPM, RH_COL_POWER_W,   RH_COL_LAT_DEG,
+                                            RH_COL_LON_DEG};
+    rh_status st = rh_buf_puts(out, "timestamp,heart_rate,time_base,distance_m,speed_m_s,"
+                                    "altitude_m,cadence_rpm,power_w,latitude_deg,"
+                                    "longitude_deg\n");
+    size_t before = out->len;
+    for (size_t i = 0; st == RH_OK && i < a->npoints; i++) {
+        const rh_activity_point *p = &a->points[i];
+        if (p->time_base != RH_TIME_NONE)
+            put_time(out, p->t_ms, p->time_base);
+        rh_buf_putc(out, ',');
+        put_num(out, p->hr_bpm);
+        rh_buf_putc(out, ',');
+        rh_buf_puts(out, rh_time_base_name((rh_time_base)p->time_base));
+        for (size_t c = 0; c < sizeof(order) / sizeof(order[0]); c++) {
+            rh_buf_putc(out, ',');
+            put_num(out, a->cols[order[c]] ? a->cols[order[c]][i] : DNAN);
+        }
+        st = rh_buf_putc(out, '\n');
+    }
+    (void)before;
+    if (st != RH_OK)
+        return RH_FAIL(err, st, "cannot build the CSV output (%s)", rh_status_text(st));
+    return RH_OK;
+}
+
+static void jw_time(rh_jw *w, const char *key, bool has, int64_t t_ms, uint8_t tb)
+{
+    rh_jw_key(w, key);
+    if (!has || tb == RH_TIME_NONE) {
+        rh_jw_null(w);
+        return;
+    }
+    if (tb == RH_TIME_ELAPSED) {
+        rh_jw_double(w, (double)t_ms / 1000.0);
+        return;
+    }
+    char tmp[40];
+    rh_activity_format_time(t_ms, tmp, sizeof(tmp));
+    rh_jw_str(w, tmp);
+}
+
+static void jw_int_or_null(rh_jw *w, const char *key, int64_t v)
+{
+    rh_jw_key(w, key);
+    if (v < 0)
+        rh_jw_null(w);
+    else
+        rh_jw_int(w, v);
+}
+
+static void jw_summary(rh_jw *w, const rh_activity_summary *s)
+{
+    rh_jw_obj_begin(w);
+    rh_jw_kstr(w, "sport", s->sport_name[0] ? s->sport_name : NULL);
+    jw_int_or_null(w, "sport_num", s->sport);
+    const char *sub = rh_fit_sub_sport_name(s->sub_sport);
+    rh_jw_kstr(w, "sub_sport", sub);
+    jw_int_or_null(w, "sub_sport_num", s->sub_sport);
+    jw_time(w, "start_time", s->has_start, s->start_ms, s->start_time_base);
+    rh_jw_kstr(w, "start_time_base",
+               s->has_start ? rh_time_base_name((rh_time_base)s->start_time_base) : NULL);
+    rh_jw_kdouble(w, "total_elapsed_s", s->total_elapsed_s);
+    rh_jw_kdouble(w, "total_timer_s", s->total_timer_s);
+    rh_jw_kdouble(w, "distance_m", s->distance_m);
+    rh_jw_kdouble(w, "avg_hr_bpm", s->avg_hr_bpm);
+    rh_jw_kdouble(w, "max_hr_bpm", s->max_hr_bpm);
+    rh_jw_obj_end(w);
+}
+
+void rh_activity_write_json(const rh_activity *a, const rh_activity_metrics *m, rh_jw *w)
+{
+    rh_jw_obj_begin(w);
+    rh_jw_kstr(w, "schema", "rehabit-activity/1");
+    rh_jw_key(w, "source");
+    rh_jw_obj_begin(w);
+    rh_jw_kstr(w, "path", a->source);
+    rh_jw_kstr(w, "format", rh_activity_format_name(a->format));
+    rh_jw_kint(w, "size_bytes", (int64_t)a->size_bytes);
+    rh_jw_kstr(w, "sha256", a->sha256[0] ? a->sha256 : NULL);
+    if (a->format == RH_ACTIVITY_FIT)
+        rh_jw_kint(w, "segments", a->segments);
+    rh_jw_obj_end(w);
+    rh_jw_kbool(w, "partial", a->partial);
+    rh_jw_kstr(w, "problem", a->partial ? a->problem : NULL);
+    rh_jw_key(w, "warnings");
+    rh_jw_obj_begin(w);
+    rh_jw_kint(w, "count", (int64_t)a->warnings);
+    rh_jw_kstr(w, "first", a->warnings ? a->first_warning : NULL);
+    rh_jw_obj_end(w);
+
+    rh_jw_kstr(w, "sport", a->sport_name[0] ? a->sport_name : NULL);
+    jw_int_or_null(w, "sport_num", a->sport);
+    jw_int_or_null(w, "sub_sport_num", a->sub_sport);
+    jw_time(w, "start_time", a->has_start, a->start_ms, a->start_time_base);
+    rh_jw_kstr(w, "start_time_base",
+               a->has_start ? rh_time_base_name((rh_time_base)a->start_time_base) : NULL);
+    rh_jw_key(w, "local_offset_s");
+    if (a->has_local_offset)
+        rh_jw_int(w, a->local_offset_s);
+    else
+        rh_jw_null(w);
+    rh_jw_kdouble(w, "duration_s", a->duration_s);
+    jw_int_or_null(w, "file_type", a->file_type);
+    jw_time(w, "time_created", a->has_time_created, a->time_created_ms, a->time_created_base);
+
+    rh_jw_key(w, "devices");
+    rh_jw_arr_begin(w);
+    for (size_t i = 0; i < a->ndevices; i++) {
+        const rh_activity_device *d = &a->devices[i];
+        rh_jw_obj_begin(w);
+        jw_int_or_null(w, "device_index", d->device_index);
+        jw_int_or_null(w, "device_type", d->device_type);
+        rh_jw_kstr(w, "manufacturer", rh_fit_manufacturer_name(d->manufacturer));
+        jw_int_or_null(w, "manufacturer_num", d->manufacturer);
+        jw_int_or_null(w, "product", d->product);
+        jw_int_or_null(w, "serial_number", d->serial);
+        rh_jw_kdouble(w, "software_version", d->software_version);
+        rh_jw_kstr(w, "name", d->name[0] ? d->name : NULL);
+        rh_jw_obj_end(w);
+    }
+    rh_jw_arr_end(w);
+
+    rh_jw_key(w, "sessions");
+    rh_jw_arr_begin(w);
+    for (size_t i = 0; i < a->nsessions; i++)
+        jw_summary(w, &a->sessions[i]);
+    rh_jw_arr_end(w);
+    rh_jw_key(w, "laps");
+    rh_jw_arr_begin(w);
+    for (size_t i = 0; i < a->nlaps; i++)
+        jw_summary(w, &a->laps[i]);
+    rh_jw_arr_end(w);
+
+    rh_jw_key(w, "events");
+    rh_jw_arr_begin(w);
+    for (size_t i = 0; i < a->nevents; i++) {
+        const rh_activity_event *e = &a->events[i];
+        rh_jw_obj_begin(w);
+        jw_time(w, "time", e->time_base != RH_TIME_NONE, e->t_ms, e->time_base);
+        jw_int_or_null(w, "event", e->event);
+        jw_int_or_null(w, "event_type", e->event_type);
+        jw_int_or_null(w, "data", e->data);
+        rh_jw_obj_end(w);
+    }
+    rh_jw_arr_end(w);
+
+    if (a->format == RH_ACTIVITY_FIT) {
+        rh_jw_key(w, "message_counts");
+        rh_jw_arr_begin(w);
+        for (size_t i = 0; i < a->ncounts; i++) {
+            rh_jw_obj_begin(w);
+            rh_jw_kint(w, "global", a->counts[i].global);
+            rh_jw_kstr(w, "name", rh_fit_message_name(a->counts[i].global));
+            rh_jw_kint(w, "count", (int64_t)a->counts[i].count);
+            rh_jw_obj_end(w);
+        }
+        rh_jw_arr_end(w);
+        rh_jw_key(w, "developer_fields");
+        rh_jw_arr_begin(w);
+        for (size_t i = 0; i < a->ndevfields; i++) {
+            const rh_activity_devfield *f = &a->devfields[i];
+            rh_jw_obj_begin(w);
+            jw_int_or_null(w, "developer_data_index", f->developer_data_index);
+            jw_int_or_null(w, "field_number", f->field_number);
+            jw_int_or_null(w, "base_type", f->base_type);
+            rh_jw_kstr(w, "name", f->name[0] ? f->name : NULL);
+            rh_jw_kstr(w, "units", f->units[0] ? f->units : NULL);
+            jw_int_or_null(w, "native_mesg", f->native_mesg);
+            jw_int_or_null(w, "native_field", f->native_field);
+            rh_jw_obj_end(w);
+        }
+        rh_jw_arr_end(w);
+        rh_jw_kint(w, "hr_beats", (int64_t)a->nbeats);
+    }
+
+    /* Samples in file order, one array per column. */
+    rh_jw_key(w, "samples");
+    rh_jw_obj_begin(w);
+    rh_jw_kint(w, "count", (int64_t)a->npoints);
+    rh_jw_key(w, "timestamp");
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < a->npoints; i++) {
+        const rh_activity_point *p = &a->points[i];
+        if (p->time_base == RH_TIME_NONE) {
+            rh_jw_null(w);
+        } else if (p->time_base == RH_TIME_ELAPSED) {
+            rh_jw_double(w, (double)p->t_ms / 1000.0);
+        } else {
+            char tmp[40];
+            rh_activity_format_time(p->t_ms, tmp, sizeof(tmp));
+            rh_jw_str(w, tmp);
+        }
+    }
+    rh_jw_arr_end(w);
+    rh_jw_key(w, "time_base");
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < a->npoints; i++) {
+        const char *tb = rh_time_base_name((rh_time_base)a->points[i].time_base);
+        rh_jw_str(w, tb[0] ? tb : NULL);
+    }
+    rh_jw_arr_end(w);
+    rh_jw_key(w, "heart_rate");
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < a->npoints; i++)
+        rh_jw_double(w, a->points[i].hr_bpm);
+    rh_jw_arr_end(w);
+    static const char *const colname[RH_COL_COUNT] = {"distance_m",   "speed_m_s", "altitude_m",
+                                                      "cadence_rpm",  "power_w",   "latitude_deg",
+                                                      "longitude_deg"};
+    for (int c = 0; c < RH_COL_COUNT; c++) {
+        if (!a->cols[c])
+            continue;
+        rh_jw_key(w, colname[c]);
+        rh_jw_arr_begin_inline(w);
+        for (size_t i = 0; i < a->npoints; i++)
+            rh_jw_double(w, a->cols[c][i]);
+        rh_jw_arr_end(w);
+    }
+    rh_jw_obj_end(w);
+
+    rh_jw_key(w, "hr_series");
+    rh_jw_obj_begin(w);
+    rh_jw_kstr(w, "rule",
+               "1 Hz: values > 0 in the same second averaged; seconds with hr-message beats "
+               "take the beats' mean; gaps kept, nothing interpolated");
+    rh_jw_kstr(w, "time_base", a->nhr ? rh_time_base_name((rh_time_base)a->hr_time_base) : NULL);
+    rh_jw_key(w, "t_s");
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < a->nhr; i++)
+        rh_jw_int(w, a->hr_t_s[i]);
+    rh_jw_arr_end(w);
+    rh_jw_key(w, "hr_bpm");
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < a->nhr; i++)
+        rh_jw_double(w, a->hr_bpm[i]);
+    rh_jw_arr_end(w);
+    rh_jw_obj_end(w);
+
+    rh_jw_key(w, "rr_ms");
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < a->nrr; i++)
+        rh_jw_double(w, a->rr_ms[i]);
+    rh_jw_arr_end(w);
+
+    if (m) {
+        rh_jw_key(w, "metrics");
+        rh_jw_obj_begin(w);
+        rh_jw_kint(w, "hr_seconds", (int64_t)m->hr_seconds);
+        rh_jw_kdouble(w, "avg_hr_bpm", m->avg_hr_bpm);
+        rh_jw_kdouble(w, "max_hr_bpm", m->max_hr_bpm);
+        rh_jw_kdouble(w, "min_hr_bpm", m->min_hr_bpm);
+        rh_jw_kdouble(w, "covered_s", m->covered_s);
+        rh_jw_kdouble(w, "hold_s", m->hold_s);
+        rh_jw_kint(w, "rr_count", (int64_t)m->rr_count);
+        rh_jw_obj_end(w);
+    }
+    rh_jw_obj_end(w);
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+#include "rh_test.h"
+
+#include "signal/activity.h"
+
+#include <math.h>
+#include <string.h>
+
+static void add(rh_activity *a, int64_t t_s, double hr)
+{
+    assert_int_equal(rh_activity_add_point(a, t_s * 1000, RH_TIME_UTC, hr, NULL, NULL), RH_OK);
+}
+
+static void series_merges_duplicates_drops_zero_and_keeps_gaps(void **state)
+{
+    (void)state;
+    rh_activity a;
+    rh_activity_init(&a, RH_ACTIVITY_FIT);
+    add(&a, 100, 100);
+    add(&a, 101, 110);
+    add(&a, 101, 120); /* repeated second: mean 115 */
+    add(&a, 99, 90);   /* backwards in the file */
+    add(&a, 102, 0);   /* no reading */
+    add(&a, 102, NAN);
+    add(&a, 160, 130); /* after a 59 s gap */
+    assert_int_equal(rh_activity_finish(&a, NULL), RH_OK);
+    assert_int_equal(a.nhr, 4);
+    assert_int_equal(a.hr_t_s[0], 99);
+    assert_true(a.hr_bpm[2] == 115.0);
+    assert_int_equal(a.hr_t_s[3], 160);
+    assert_true(a.duration_s == 61.0);
+    assert_int_equal(a.start_ms, 99000);
+
+    rh_activity_metrics m;
+    assert_int_equal(rh_activity_compute_metrics(&a, 100, 120, &m, NULL), RH_OK);
+    /* 99: 90 held 1 s (below); 100: 100 1 s; 101: 115 held to the gap cap
+     * (10 s); 160: 130 for 1 s (above). */
+    assert_true(m.below_s == 1.0);
+    assert_true(m.in_zone_s == 11.0);
+    assert_true(m.above_s == 1.0);
+    assert_true(m.covered_s == 13.0);
+    assert_true(m.max_hr_bpm == 130.0);
+    assert_true(m.avg_hr_bpm == (90.0 + 100.0 + 115.0 + 130.0) / 4.0);
+    assert_int_equal(rh_activity_compute_metrics(&a, 130, 120, &m, NULL), RH_E_INVALID);
+    rh_activity_release(&a);
+}
+
+static void no_heart_rate_gives_null_metrics_not_zero(void **state)
+{
+    (void)state;
+    rh_activity a;
+    rh_activity_init(&a, RH_ACTIVITY_FIT);
+    add(&a, 1, NAN);
+    assert_int_equal(rh_activity_finish(&a, NULL), RH_OK);
+    rh_activity_metrics m;
+    assert_int_equal(rh_activity_compute_metrics(&a, NAN, NAN, &m, NULL), RH_OK);
+    assert_true(isnan(m.avg_hr_bpm) && isnan(m.max_hr_bpm) && isnan(m.in_zone_pct));
+    rh_buf b;
+    rh_buf_init(&b, 0);
+    rh_jw w;
+    rh_jw_init(&w, &b, 0);
+    rh_activity_write_json(&a, &m, &w);
+    assert_int_equal(rh_jw_finish(&w), RH_OK);
+    assert_non_null(strstr(rh_buf_cstr(&b), "\"avg_hr_bpm\":null"));
+    rh_buf_release(&b);
+    rh_activity_release(&a);
+}
+
+static void times_format_with_milliseconds_only_when_needed(void **state)
+{
+    (void)state;
+    char t[40];
+    rh_activity_format_time(1577836800000, t, sizeof(t));
+    assert_string_equal(t, "2020-01-01T00:00:00Z");
+    rh_activity_format_time(1577836800692, t, sizeof(t));
+    assert_string_equal(t, "2020-01-01T00:00:00.692Z");
+    rh_activity_format_time(-1, t, sizeof(t));
+    assert_string_equal(t, "1969-12-31T23:59:59.999Z");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(series_merges_duplicates_drops_zero_and_keeps_gaps),
+        cmocka_unit_test(no_heart_rate_gives_null_metrics_not_zero),
+        cmocka_unit_test(times_format_with_milliseconds_only_when_needed),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
