@@ -117,6 +117,37 @@ static double alt_hrmax(json_t *root, const char *formula)
     return NAN;
 }
 
+/* The result of `instrument` in the plan's scores. */
+static json_t *score_of(json_t *root, const char *instrument)
+{
+    json_t *arr = json_object_get(root, "scores");
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        json_t *s = json_array_get(arr, i);
+        if (strcmp(json_string_value(json_object_get(s, "instrument")), instrument) == 0)
+            return s;
+    }
+    fail_msg("no score for '%s'", instrument);
+    return NULL;
+}
+
+/* A named score of an instrument (its value and, when want_band, its band code). */
+static void expect_score(json_t *root, const char *instrument, const char *id, double value,
+                         double tol, const char *band)
+{
+    json_t *s = score_of(root, instrument);
+    json_t *arr = json_object_get(s, "scores");
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        json_t *x = json_array_get(arr, i);
+        if (strcmp(json_string_value(json_object_get(x, "id")), id) != 0)
+            continue;
+        expect_num(x, "value", value, tol);
+        if (band)
+            expect_str(x, "band.code", band);
+        return;
+    }
+    fail_msg("%s has no score '%s'", instrument, id);
+}
+
 static void g1_mud_young_man(void **state)
 {
     (void)state;
@@ -166,6 +197,20 @@ static void g1_mud_young_man(void **state)
     expect_pair(c, "dose.hold_s", 10, 30, 0);
     expect_pair(c, "dose.repetitions", 2, 4, 0);
     assert_true(strncmp(json_string_value(at(j, "catalog_fingerprint")), "sha256:", 7) == 0);
+    expect_score(j, "phq9", "total", 10, 0, "moderate");
+    expect_score(j, "phq9", "phq2", 4, 0, "positive");
+    assert_false(json_is_true(at(score_of(j, "phq9"), "flags[0].raised"))); /* item 9 = 0 */
+    expect_score(j, "gad7", "total", 7, 0, "mild");
+    expect_score(j, "gad7", "gad2", 2, 0, "negative");
+    expect_score(j, "dast10", "total", 7, 0, "substantial");
+    expect_score(j, "sds-dependence", "total", 8, 0, "positive");
+    expect_score(j, "audit", "total", 1, 0, "zone_i");
+    expect_score(j, "ipaq-short", "total", 570, 1e-9, "low");
+    expect_score(j, "bmi", "total", 22.204, 5e-4, "normal");
+    expect_score(j, "rockport", "vo2max", 42.703, 5e-4, NULL);
+    char *assist = json_dumps(score_of(j, "assist"), JSON_COMPACT);
+    assert_non_null(strstr(assist, "\"high\""));
+    free(assist);
     json_decref(j);
 }
 
@@ -193,6 +238,18 @@ static void g2_diabetes_woman(void **state)
     expect_pair(at(j, p), "intensity.pct_1rm", 40, 50, 0);
     expect_pair(at(j, p), "dose.reps", 10, 15, 0);
     comp(j, "comp.general.neuromotor");
+    expect_score(j, "psqi", "c1", 2, 0, NULL);
+    expect_score(j, "psqi", "c2", 2, 0, NULL);
+    expect_score(j, "psqi", "c3", 2, 0, NULL);
+    expect_score(j, "psqi", "c4", 2, 0, NULL);
+    expect_score(j, "psqi", "c5", 2, 0, NULL);
+    expect_score(j, "psqi", "c6", 0, 0, NULL);
+    expect_score(j, "psqi", "c7", 1, 0, NULL);
+    expect_str(score_of(j, "psqi"), "band.code", "poor_sleeper");
+    expect_num(score_of(j, "psqi"), "total", 11, 0);
+    expect_score(j, "isi", "total", 19, 0, "moderate");
+    expect_score(j, "phq9", "total", 8, 0, "mild");
+    expect_score(j, "bmi", "total", 30.469, 5e-4, "obesity_i");
     json_decref(j);
 }
 
@@ -250,6 +307,16 @@ static void p1_central_post_stroke_pain(void **state)
     expect_pair(at(j, p), "intensity.pct_1rm", 50, 80, 0);
     expect_pair(at(j, p), "dose.sets", 1, 3, 0);
     expect_pair(at(j, p), "dose.reps", 10, 15, 0);
+    expect_score(j, "dn4", "total", 7, 0, "positive");
+    expect_score(j, "bpi-sf", "severity", 5.5, 1e-9, NULL);
+    expect_score(j, "bpi-sf", "interference", 5.0, 1e-9, NULL);
+    expect_score(j, "pain-nrs", "total", 6, 0, "moderate");
+    expect_score(j, "bbs", "total", 52, 0, "not_increased");
+    expect_score(j, "tug", "total", 11.8, 1e-9, "not_increased");
+    expect_score(j, "6mwt", "predicted_m", 529.90, 5e-3, NULL);
+    expect_score(j, "6mwt", "pct_predicted", 71.71, 5e-3, NULL);
+    expect_score(j, "6mwt", "lln_m", 376.90, 5e-3, NULL);
+    expect_score(j, "bmi", "total", 24.913, 5e-4, NULL);
     json_decref(j);
 }
 
@@ -284,6 +351,13 @@ static void p2_hemiplegic_shoulder_pain(void **state)
         if (!has_code(j, "safety.advice", rules[i]))
             fail_msg("shoulder rule '%s' missing", rules[i]);
     assert_false(has_code(j, "safety.advice", "hsp.sling"));
+    expect_score(j, "bpi-sf", "severity", 6.0, 1e-9, NULL);
+    expect_score(j, "bpi-sf", "interference", 37.0 / 7.0, 1e-9, NULL);
+    expect_score(j, "pain-nrs", "total", 7, 0, "severe");
+    expect_score(j, "dn4", "total", 1, 0, "negative");
+    char *mas = json_dumps(score_of(j, "mas"), JSON_COMPACT);
+    assert_non_null(strstr(mas, "\"1+\""));
+    free(mas);
     json_decref(j);
 }
 
@@ -312,6 +386,8 @@ static void p3_crps_early_subacute(void **state)
     expect_pair(c, "sessions_per_week", 5, 5, 0);
     expect_pair(c, "weeks", 4, 4, 0);
     assert_true(has_code(j, "safety.advice", "stroke.submaximal_only"));
+    expect_score(j, "dn4", "total", 4, 0, "positive");
+    expect_score(j, "pain-nrs", "total", 7, 0, "severe");
     json_decref(j);
 }
 
