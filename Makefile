@@ -6,7 +6,7 @@
 .PHONY: run check build dev release test bench fuzz fuzz-run format format-check deps clean valgrind
 
 run: release
-	@./scripts/tour.sh build/release/rehabit
+	@./scripts/tour.sh build/release/src/cli/rehabit
 
 check:
 	@./scripts/deps.sh test

@@ -214,7 +214,7 @@ static rh_status check_reserve(double rest, double max, rh_err *err)
 rh_status rh_load_banister_trimp(double duration_min, double hr_avg_bpm, double hr_rest_bpm,
                                  double hr_max_bpm, enum rh_sex sex, double *trimp, rh_err *err)
 {
-    double a, b;
+    double a = 0, b = 0;
     rh_status rc = banister_constants(sex, &a, &b, err);
     if (rc == RH_OK)
         rc = check_reserve(hr_rest_bpm, hr_max_bpm, err);
@@ -232,7 +232,7 @@ rh_status rh_load_banister_trimp_series(const rh_hr_series *hr, double hr_rest_b
                                         double hr_max_bpm, enum rh_sex sex, double *trimp,
                                         rh_err *err)
 {
-    double a, b;
+    double a = 0, b = 0;
     rh_status rc = banister_constants(sex, &a, &b, err);
     if (rc == RH_OK)
         rc = check_reserve(hr_rest_bpm, hr_max_bpm, err);
