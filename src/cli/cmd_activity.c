@@ -379,7 +379,12 @@ static int cmd_zones(int argc, char **argv)
     for (size_t z = 0; st == RH_OK && z < plan.nzones; z++) {
         const rh_planzone *pz = &plan.zones[z];
         rh_activity_metrics m;
-        st = rh_activity_compute_metrics(&act, pz->lo_bpm, pz->hi_bpm, &m, &err);
+        rh_activity_person who = {.hr_rest_bpm = plan.hr_rest_bpm,
+                                  .hr_max_bpm = plan.hr_max_bpm,
+                                  .sex = strcmp(plan.sex, "male") == 0     ? 1
+                                         : strcmp(plan.sex, "female") == 0 ? 2
+                                                                           : 0};
+        st = rh_activity_compute_metrics_for(&act, pz->lo_bpm, pz->hi_bpm, &who, &m, &err);
         if (st != RH_OK)
             break;
         if (json) {
@@ -400,6 +405,9 @@ static int cmd_zones(int argc, char **argv)
             rh_jw_kdouble(&w, "in_zone_pct", m.in_zone_pct);
             rh_jw_kdouble(&w, "avg_hr_bpm", m.avg_hr_bpm);
             rh_jw_kdouble(&w, "max_hr_bpm", m.max_hr_bpm);
+            rh_jw_kdouble(&w, "missing_s", m.missing_s);
+            rh_jw_kdouble(&w, "banister_trimp", m.banister_trimp);
+            rh_jw_kdouble(&w, "edwards_trimp", m.edwards_trimp);
             rh_jw_obj_end(&w);
         } else {
             rh_buf_printf(&out, "zone %g-%g bpm", pz->lo_bpm, pz->hi_bpm);
@@ -411,6 +419,9 @@ static int cmd_zones(int argc, char **argv)
                               m.in_zone_s, m.in_zone_pct, m.below_s, m.above_s, m.covered_s);
             else
                 rh_buf_printf(&out, ": no heart-rate data\n");
+            if (!isnan(m.edwards_trimp) || !isnan(m.banister_trimp))
+                rh_buf_printf(&out, "  TRIMP: Banister %.1f, Edwards %.1f (signal/load)\n",
+                              m.banister_trimp, m.edwards_trimp);
         }
     }
     if (json) {

@@ -3,11 +3,15 @@
 
 #include "base/buf.h"
 #include "base/fileio.h"
+#include "base/hash.h"
 #include "formats/hrcsv.h"
+#include "formats/rrtext.h"
 #include "formats/xmltrack.h"
+#include "signal/rr.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -34,16 +38,43 @@ rh_wearable_kind rh_wearable_detect(const void *head, size_t len)
         return RH_WEARABLE_XML;
     if (rh_hrcsv_sniff(head, len))
         return RH_WEARABLE_CSV;
-    return RH_WEARABLE_UNKNOWN;
+    return RH_WEARABLE_RR;
 }
 
-static rh_status unknown(const char *path, rh_activity *act, rh_err *err)
+/* RR text: each interval ends a beat at its time; the sample carries the
+ * instantaneous heart rate 60000 / RR, on elapsed time. */
+static rh_status read_rr(const char *path, const char *text, size_t len, rh_activity *act,
+                         rh_err *err)
 {
-    rh_status st = RH_FAIL(err, RH_E_INVALID,
-                           "not a FIT, TCX, GPX or CSV heart-rate file (text without a known "
-                           "header)");
-    rh_err_at(err, path, 0, 0);
-    rh_activity_release(act);
+    rh_rr_series rr;
+    rh_rr_init(&rr);
+    rh_buf b;
+    rh_buf_init(&b, RH_RRTEXT_MAX_BYTES);
+    rh_status st = RH_OK;
+    if (!text) {
+        st = rh_file_read(path, RH_RRTEXT_MAX_BYTES, &b, err);
+        text = rh_buf_cstr(&b);
+        len = b.len;
+    }
+    if (st == RH_OK)
+        st = rh_rrtext_parse(text, len, path, NULL, &rr, NULL, err);
+    act->format = RH_ACTIVITY_RR;
+    for (size_t i = 0; st == RH_OK && i < rr.n; i++) {
+        st = rh_activity_add_point(act, (int64_t)llround(rr.t_s[i] * 1000.0), RH_TIME_ELAPSED,
+                                   60000.0 / rr.rr_ms[i], NULL, err);
+        if (st == RH_OK)
+            st = rh_activity_add_rr(act, rr.rr_ms[i], err);
+    }
+    rh_rr_release(&rr);
+    if (st == RH_OK) {
+        snprintf(act->source, sizeof(act->source), "%s", path);
+        rh_sha256_hex(text, len, act->sha256);
+        act->size_bytes = len;
+        st = rh_activity_finish(act, err);
+    }
+    rh_buf_release(&b);
+    if (st != RH_OK)
+        rh_activity_release(act);
     return st;
 }
 
@@ -74,7 +105,7 @@ rh_status rh_wearable_read(const char *path, const rh_wearable_opts *opts, rh_ac
         else if (k == RH_WEARABLE_CSV)
             st = rh_hrcsv_read_mem(b.data, b.len, name, act, err);
         else
-            st = unknown(name, act, err);
+            st = read_rr(name, b.data ? b.data : "", b.len, act, err);
         rh_buf_release(&b);
     } else {
         unsigned char head[4096];
@@ -103,7 +134,7 @@ rh_status rh_wearable_read(const char *path, const rh_wearable_opts *opts, rh_ac
         else if (k == RH_WEARABLE_CSV)
             st = rh_hrcsv_read_file(path, act, err);
         else
-            st = unknown(path, act, err);
+            st = read_rr(path, NULL, 0, act, err);
     }
     if (kind)
         *kind = k;

@@ -3,8 +3,11 @@
  * formats/wearable: one entry point that reads any supported wearable file
  * into an rh_activity, choosing the reader from the bytes (never from the
  * file name): a FIT header, an XML document (TCX/GPX by its root element),
- * a CSV heart-rate header. Binary input that is none of these goes to the
- * FIT decoder, which refuses it as NOT_FIT.
+ * a CSV heart-rate header; any other text is read as RR-interval text
+ * (formats/rrtext: one interval per line, Kubios-style headers), which
+ * becomes beat samples (elapsed time, instantaneous HR 60000 / RR) and
+ * rr_ms. Binary input that is none of these goes to the FIT decoder, which
+ * refuses it as NOT_FIT.
  */
 #ifndef RH_FORMATS_WEARABLE_H
 #define RH_FORMATS_WEARABLE_H
@@ -21,6 +24,7 @@ typedef enum rh_wearable_kind {
     RH_WEARABLE_FIT,         /* FIT header, or binary (refused by the FIT decoder) */
     RH_WEARABLE_XML,         /* TCX or GPX */
     RH_WEARABLE_CSV,         /* CSV heart-rate series */
+    RH_WEARABLE_RR,          /* RR-interval text (formats/rrtext) */
 } rh_wearable_kind;
 
 typedef struct rh_wearable_opts {

@@ -3,6 +3,7 @@
 
 #include "base/alloc.h"
 #include "base/date.h"
+#include "signal/load.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -289,8 +290,9 @@ static rh_status build_series(rh_activity *a, rh_err *err)
         bool ordered = true;
         for (size_t i = 0; i < a->npoints && ordered; i++) {
             const rh_activity_point *p = &a->points[i];
-            if (p->time_base == RH_TIME_NONE || !(p->hr_bpm > 0))
-                continue;
+            if (p->time_base == RH_TIME_NONE || !(p->hr_bpm > 0) ||
+                (tb0 != RH_TIME_NONE && p->time_base != tb0))
+                continue; /* one time base per series: the first one seen */
             int64_t sec = floor_div(p->t_ms, 1000);
             if (m > 0 && sec == ts[m - 1]) {
                 sum += p->hr_bpm;
@@ -338,19 +340,24 @@ static rh_status build_series(rh_activity *a, rh_err *err)
     uint8_t tb = RH_TIME_NONE;
     for (size_t i = 0; i < a->npoints; i++) {
         const rh_activity_point *p = &a->points[i];
-        if (p->time_base != RH_TIME_NONE && p->hr_bpm > 0) {
+        if (p->time_base != RH_TIME_NONE && p->hr_bpm > 0 &&
+            (tb == RH_TIME_NONE || p->time_base == tb)) {
             items[k++] = (hr_item){floor_div(p->t_ms, 1000), p->hr_bpm, 0};
-            if (tb == RH_TIME_NONE)
-                tb = p->time_base;
+            tb = p->time_base;
         }
     }
     for (size_t i = 0; i < a->nbeats; i++) {
         const rh_activity_beat *b = &a->beats[i];
-        if (b->time_base != RH_TIME_NONE && b->bpm > 0) {
+        if (b->time_base != RH_TIME_NONE && b->bpm > 0 &&
+            (tb == RH_TIME_NONE || b->time_base == tb)) {
             items[k++] = (hr_item){floor_div(b->t_ms, 1000), b->bpm, 1};
-            if (tb == RH_TIME_NONE)
-                tb = b->time_base;
+            tb = b->time_base;
         }
+    }
+    n = k;
+    if (n == 0) {
+        rh_free(items);
+        return RH_OK;
     }
     /* Most files are in time order: sort only when needed. */
     for (size_t i = 1; i < n; i++) {
@@ -456,6 +463,13 @@ rh_status rh_activity_finish(rh_activity *a, rh_err *err)
 rh_status rh_activity_compute_metrics(const rh_activity *a, double zone_lo_bpm, double zone_hi_bpm,
                                       rh_activity_metrics *out, rh_err *err)
 {
+    return rh_activity_compute_metrics_for(a, zone_lo_bpm, zone_hi_bpm, NULL, out, err);
+}
+
+rh_status rh_activity_compute_metrics_for(const rh_activity *a, double zone_lo_bpm,
+                                          double zone_hi_bpm, const rh_activity_person *person,
+                                          rh_activity_metrics *out, rh_err *err)
+{
     memset(out, 0, sizeof(*out));
     bool zone = !isnan(zone_lo_bpm) && !isnan(zone_hi_bpm);
     if (zone && zone_lo_bpm > zone_hi_bpm)
@@ -466,45 +480,60 @@ rh_status rh_activity_compute_metrics(const rh_activity *a, double zone_lo_bpm, 
     out->zone_hi_bpm = zone ? zone_hi_bpm : DNAN;
     out->rr_count = a->nrr;
     out->hr_seconds = a->nhr;
-    if (a->nhr == 0) {
-        out->avg_hr_bpm = out->max_hr_bpm = out->min_hr_bpm = DNAN;
-        out->covered_s = 0.0;
-        out->below_s = out->in_zone_s = out->above_s = zone ? 0.0 : DNAN;
-        out->in_zone_pct = DNAN;
+    out->avg_hr_bpm = out->max_hr_bpm = out->min_hr_bpm = DNAN;
+    out->below_s = out->in_zone_s = out->above_s = zone ? 0.0 : DNAN;
+    out->in_zone_pct = DNAN;
+    out->banister_trimp = out->edwards_trimp = DNAN;
+    for (int i = 0; i < 5; i++)
+        out->edwards_min[i] = DNAN;
+    if (a->nhr == 0)
         return RH_OK;
+    double *t = rh_reallocarray(NULL, a->nhr, sizeof(*t));
+    if (!t)
+        return RH_FAIL(err, RH_E_NOMEM, "out of memory computing metrics");
+    for (size_t i = 0; i < a->nhr; i++)
+        t[i] = (double)(a->hr_t_s[i] - a->hr_t_s[0]);
+    rh_hr_series hs = {.hr_bpm = a->hr_bpm,
+                       .t_s = t,
+                       .valid = NULL,
+                       .n = a->nhr,
+                       .dt_s = 1.0,
+                       .max_gap_s = RH_ACTIVITY_HOLD_S};
+    rh_hr_summary sum;
+    rh_status st = rh_load_hr_summary(&hs, &sum, err);
+    if (st == RH_OK) {
+        out->avg_hr_bpm = sum.mean_bpm;
+        out->max_hr_bpm = sum.max_bpm;
+        out->min_hr_bpm = sum.min_bpm;
+        out->covered_s = sum.valid_s;
+        out->missing_s = sum.missing_s;
     }
-    double sum = 0.0, mx = a->hr_bpm[0], mn = a->hr_bpm[0];
-    double covered = 0.0, below = 0.0, in = 0.0, above = 0.0;
-    for (size_t i = 0; i < a->nhr; i++) {
-        double v = a->hr_bpm[i];
-        sum += v;
-        if (v > mx)
-            mx = v;
-        if (v < mn)
-            mn = v;
-        /* The last value stands for one second; others until the next. */
-        double span = i + 1 < a->nhr ? (double)(a->hr_t_s[i + 1] - a->hr_t_s[i]) : 1.0;
-        if (span > RH_ACTIVITY_HOLD_S)
-            span = RH_ACTIVITY_HOLD_S;
-        covered += span;
-        if (zone) {
-            if (v < zone_lo_bpm)
-                below += span;
-            else if (v > zone_hi_bpm)
-                above += span;
-            else
-                in += span;
+    if (st == RH_OK && zone) {
+        rh_zone_time zt;
+        st = rh_load_zone_time(&hs, zone_lo_bpm, zone_hi_bpm, &zt, err);
+        if (st == RH_OK) {
+            out->below_s = zt.below_s;
+            out->in_zone_s = zt.in_s;
+            out->above_s = zt.above_s;
+            double covered = zt.below_s + zt.in_s + zt.above_s;
+            out->in_zone_pct = covered > 0 ? zt.in_s / covered * 100.0 : DNAN;
         }
     }
-    out->avg_hr_bpm = sum / (double)a->nhr;
-    out->max_hr_bpm = mx;
-    out->min_hr_bpm = mn;
-    out->covered_s = covered;
-    out->below_s = zone ? below : DNAN;
-    out->in_zone_s = zone ? in : DNAN;
-    out->above_s = zone ? above : DNAN;
-    out->in_zone_pct = zone && covered > 0 ? in / covered * 100.0 : DNAN;
-    return RH_OK;
+    if (st == RH_OK && person && isfinite(person->hr_max_bpm) && person->hr_max_bpm > 0) {
+        double trimp, minutes[5];
+        if (rh_load_edwards_trimp_series(&hs, person->hr_max_bpm, &trimp, minutes, NULL) == RH_OK) {
+            out->edwards_trimp = trimp;
+            for (int i = 0; i < 5; i++)
+                out->edwards_min[i] = minutes[i];
+        }
+        if (isfinite(person->hr_rest_bpm) &&
+            (person->sex == RH_SEX_MALE || person->sex == RH_SEX_FEMALE) &&
+            rh_load_banister_trimp_series(&hs, person->hr_rest_bpm, person->hr_max_bpm,
+                                          (enum rh_sex)person->sex, &trimp, NULL) == RH_OK)
+            out->banister_trimp = trimp;
+    }
+    rh_free(t);
+    return st;
 }
 
 const char *rh_activity_format_name(rh_activity_format f)
@@ -966,8 +995,11 @@ void rh_activity_write_json(const rh_activity *a, const rh_activity_metrics *m, 
         rh_jw_kdouble(w, "max_hr_bpm", m->max_hr_bpm);
         rh_jw_kdouble(w, "min_hr_bpm", m->min_hr_bpm);
         rh_jw_kdouble(w, "covered_s", m->covered_s);
+        rh_jw_kdouble(w, "missing_s", m->missing_s);
         rh_jw_kdouble(w, "hold_s", m->hold_s);
         rh_jw_kint(w, "rr_count", (int64_t)m->rr_count);
+        rh_jw_kdouble(w, "banister_trimp", m->banister_trimp);
+        rh_jw_kdouble(w, "edwards_trimp", m->edwards_trimp);
         rh_jw_obj_end(w);
     }
     rh_jw_obj_end(w);

@@ -185,20 +185,34 @@ typedef struct rh_activity {
     uint8_t hr_time_base;
 } rh_activity;
 
-/* Summary metrics of one activity. Absent values are NaN. */
+/* Summary metrics of one activity, computed with signal/load over the 1 Hz
+ * series. Absent values are NaN (never 0). */
 typedef struct rh_activity_metrics {
     size_t hr_seconds; /* seconds with a heart rate in the 1 Hz series */
-    double avg_hr_bpm, max_hr_bpm, min_hr_bpm;
-    double covered_s;                   /* seconds the series covers, each value held <= hold_s */
+    double avg_hr_bpm; /* time-weighted mean (rh_load_hr_summary) */
+    double max_hr_bpm, min_hr_bpm;
+    double covered_s;                   /* time the values stand for (see RH_ACTIVITY_HOLD_S) */
+    double missing_s;                   /* gaps inside the series */
     double zone_lo_bpm, zone_hi_bpm;    /* the zone asked for (NaN when none) */
     double below_s, in_zone_s, above_s; /* time below / in [lo, hi] / above */
-    double in_zone_pct;                 /* in_zone_s / covered_s * 100 */
-    double hold_s;                      /* the hold used (RH_ACTIVITY_HOLD_S) */
+    double in_zone_pct;                 /* in_zone_s / (below + in + above) * 100 */
+    double hold_s;                      /* RH_ACTIVITY_HOLD_S */
+    double banister_trimp;              /* sample by sample; needs HRrest, HRmax, sex */
+    double edwards_trimp;               /* needs HRmax */
+    double edwards_min[5];              /* minutes in 50-60 ... 90-100 % HRmax */
     size_t rr_count;
 } rh_activity_metrics;
 
-/* A heart-rate value stands for the time up to the next value, but never for
- * more than this many seconds; longer gaps count as "no data". */
+/* Who the session belongs to, for TRIMP (NaN / 0 = unknown: that TRIMP is
+ * NaN). sex: 1 male, 2 female (enum rh_sex of signal/load). */
+typedef struct rh_activity_person {
+    double hr_rest_bpm, hr_max_bpm;
+    int sex;
+} rh_activity_person;
+
+/* A value stands for the time up to the next one when that step is at most
+ * this many seconds; after a longer step it stands for 1 s and the rest is a
+ * gap (signal/load's timestamped-series rule, max_gap_s). */
 #define RH_ACTIVITY_HOLD_S 10.0
 
 /* Initialises an empty activity (caller-owned struct). */
@@ -247,11 +261,15 @@ void rh_activity_device_clear(rh_activity_device *d);
  * Fails with: E_NOMEM. */
 rh_status rh_activity_finish(rh_activity *a, rh_err *err);
 
-/* Metrics over the 1 Hz series: average/max HR and the time below, inside and
- * above [zone_lo_bpm, zone_hi_bpm] (pass NaN for both to skip the zone).
- * Needs rh_activity_finish first. Fails with: E_INVALID (lo > hi). */
+/* Metrics over the 1 Hz series (signal/load): average/max HR, the time below,
+ * inside and above [zone_lo_bpm, zone_hi_bpm] (NaN for both skips the zone),
+ * Banister and Edwards TRIMP when `person` (may be NULL) allows. Needs
+ * rh_activity_finish first. Fails with: E_INVALID (lo > hi), E_NOMEM. */
 rh_status rh_activity_compute_metrics(const rh_activity *a, double zone_lo_bpm, double zone_hi_bpm,
                                       rh_activity_metrics *out, rh_err *err);
+rh_status rh_activity_compute_metrics_for(const rh_activity *a, double zone_lo_bpm,
+                                          double zone_hi_bpm, const rh_activity_person *person,
+                                          rh_activity_metrics *out, rh_err *err);
 
 /* "fit", "tcx", ... */
 const char *rh_activity_format_name(rh_activity_format f);

@@ -195,6 +195,23 @@ static void zones_from_a_plan_or_a_range(void **state)
     free(pw);
 }
 
+static void rr_text_becomes_beats_and_rr_ms(void **state)
+{
+    (void)state;
+    const char *text = "RR (ms)\n800\n810\n790\n";
+    char *p = write_temp(text, strlen(text), ".txt");
+    const char *argv[] = {"rehabit", "activity", "show", "--json", p, NULL};
+    rh_buf out;
+    rh_buf_init(&out, 0);
+    assert_int_equal(rh_test_run(argv, NULL, &out, NULL), 0);
+    assert_non_null(strstr(rh_buf_cstr(&out), "\"format\": \"rr\""));
+    assert_non_null(strstr(rh_buf_cstr(&out), "\"rr_ms\": [800, 810, 790]"));
+    assert_non_null(strstr(rh_buf_cstr(&out), "\"heart_rate\": [75, "));
+    rh_buf_release(&out);
+    unlink(p);
+    free(p);
+}
+
 static void hrm_decode_prints_rr_in_both_units(void **state)
 {
     (void)state;
@@ -217,6 +234,7 @@ int main(void)
         cmocka_unit_test(json_has_rr_ms_sessions_and_counts),
         cmocka_unit_test(check_lines_and_exit_codes),
         cmocka_unit_test(zones_from_a_plan_or_a_range),
+        cmocka_unit_test(rr_text_becomes_beats_and_rr_ms),
         cmocka_unit_test(hrm_decode_prints_rr_in_both_units),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

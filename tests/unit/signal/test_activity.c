@@ -33,15 +33,27 @@ static void series_merges_duplicates_drops_zero_and_keeps_gaps(void **state)
 
     rh_activity_metrics m;
     assert_int_equal(rh_activity_compute_metrics(&a, 100, 120, &m, NULL), RH_OK);
-    /* 99: 90 held 1 s (below); 100: 100 1 s; 101: 115 held to the gap cap
-     * (10 s); 160: 130 for 1 s (above). */
+    /* Each value stands for the step to the next (1 s here); 115 at 101 s is
+     * followed by a 59 s step, longer than the 10 s hold: 1 s, then a gap. */
     assert_true(m.below_s == 1.0);
-    assert_true(m.in_zone_s == 11.0);
+    assert_true(m.in_zone_s == 2.0);
     assert_true(m.above_s == 1.0);
-    assert_true(m.covered_s == 13.0);
+    assert_true(m.covered_s == 4.0);
+    assert_true(m.missing_s == 58.0);
+    assert_true(m.in_zone_pct == 50.0);
     assert_true(m.max_hr_bpm == 130.0);
     assert_true(m.avg_hr_bpm == (90.0 + 100.0 + 115.0 + 130.0) / 4.0);
     assert_int_equal(rh_activity_compute_metrics(&a, 130, 120, &m, NULL), RH_E_INVALID);
+    /* TRIMP through signal/load: Edwards needs HRmax, Banister also rest and sex. */
+    rh_activity_person who = {.hr_rest_bpm = NAN, .hr_max_bpm = 200, .sex = 0};
+    assert_int_equal(rh_activity_compute_metrics_for(&a, NAN, NAN, &who, &m, NULL), RH_OK);
+    /* 4 s: 90 (45 %: none), 100 and 115 (zone 1), 130 (zone 2) */
+    assert_true(fabs(m.edwards_trimp - (2.0 / 60.0 * 1 + 1.0 / 60.0 * 2)) < 1e-12);
+    assert_true(isnan(m.banister_trimp));
+    who.hr_rest_bpm = 60;
+    who.sex = 1;
+    assert_int_equal(rh_activity_compute_metrics_for(&a, NAN, NAN, &who, &m, NULL), RH_OK);
+    assert_true(m.banister_trimp > 0);
     rh_activity_release(&a);
 }
 
