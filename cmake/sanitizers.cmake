@@ -4,3 +4,9 @@ if(RH_SANITIZE)
   add_compile_options(${_rh_san})
   add_link_options(${_rh_san})
 endif()
+
+# libFuzzer needs coverage instrumentation in every library, not only in the
+# fuzz targets (which add -fsanitize=fuzzer for the driver).
+if(RH_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

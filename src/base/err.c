@@ -38,6 +38,9 @@ static void copy_str(char *dst, size_t cap, const char *src)
 }
 
 static rh_status vset(rh_err *err, rh_status code, int errnum, const char *file, int line,
+                      const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+
+static rh_status vset(rh_err *err, rh_status code, int errnum, const char *file, int line,
                       const char *fmt, va_list ap)
 {
     if (!err || err->code != RH_OK)
