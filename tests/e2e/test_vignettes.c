@@ -405,6 +405,28 @@ static void screen_gives_decisions_without_components(void **state)
     json_decref(j);
 }
 
+static void text_plans_show_bpm_targets_in_both_languages(void **state)
+{
+    (void)state;
+    const char *en[] = {"rehabit", "prescribe", "examples/profiles/g1-mud-s1-outpatient.json",
+                        "--format", "text", NULL};
+    const char *zh[] = {"rehabit", "prescribe", "examples/profiles/p2-hsp-late-subacute.json",
+                        "--format", "text", "--lang", "zh", NULL};
+    rh_buf out;
+    rh_buf_init(&out, 0);
+    assert_int_equal(rh_test_run(en, NULL, &out, NULL), 0);
+    assert_non_null(strstr(rh_buf_cstr(&out), "126-146 bpm (40-59 % of heart-rate reserve)"));
+    assert_non_null(strstr(rh_buf_cstr(&out), "Stop at once"));
+    assert_non_null(strstr(rh_buf_cstr(&out), "10 Hz rTMS"));
+    rh_buf_reset(&out);
+    assert_int_equal(rh_test_run(zh, NULL, &out, NULL), 0);
+    assert_non_null(strstr(rh_buf_cstr(&out), "88-106 次/分"));
+    assert_non_null(strstr(rh_buf_cstr(&out), "最大心率"));
+    assert_non_null(strstr(rh_buf_cstr(&out), "禁用过顶滑轮"));
+    assert_null(strstr(rh_buf_cstr(&out), "Stop at once"));
+    rh_buf_release(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -415,6 +437,7 @@ int main(void)
         cmocka_unit_test(p2_hemiplegic_shoulder_pain),
         cmocka_unit_test(p3_crps_early_subacute),
         cmocka_unit_test(screen_gives_decisions_without_components),
+        cmocka_unit_test(text_plans_show_bpm_targets_in_both_languages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
