@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "core/jsonx.h"
 
+#include "base/alloc.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -17,11 +19,26 @@ static json_t *mut(const json_t *j)
     return u.m;
 }
 
+void rh_json_use_rh_alloc(void)
+{
+    /* Route jansson through base/alloc so fault injection reaches it too. Both
+     * end in the C library's allocator, so objects made before the switch
+     * may be freed after it. */
+    static int done;
+    if (!done) {
+        json_set_alloc_funcs(rh_malloc, rh_free);
+        done = 1;
+    }
+}
+
 rh_status rh_json_parse(const char *text, size_t len, const char *source, rh_json **out,
                         rh_err *err)
 {
     json_error_t je;
+    rh_json_use_rh_alloc();
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root && json_error_code(&je) == json_error_out_of_memory)
+        return RH_FAIL(err, RH_E_NOMEM, "out of memory reading '%s'", source);
     if (!root) {
         /* jansson reports the position; its source name is not ours. */
         rh_status rc = RH_FAIL(err, RH_E_PARSE, "malformed JSON: %s", je.text);

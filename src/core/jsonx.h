@@ -38,6 +38,9 @@ typedef struct rh_jx {
 rh_status rh_json_parse(const char *text, size_t len, const char *source, rh_json **out,
                         rh_err *err);
 void rh_json_free(rh_json *j);
+/* Makes jansson allocate through base/alloc (called by rh_json_parse; call it
+ * before any other use of jansson). Idempotent. */
+void rh_json_use_rh_alloc(void);
 
 void rh_jx_init(rh_jx *jx, const char *source, rh_err *err);
 /* Path maintenance: ".key" and "[i]" segments. Restore with rh_jx_pop(jx, mark). */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "core/planzones.h"
 
+#include "core/jsonx.h"
+
 #include "base/buf.h"
 #include "base/fileio.h"
 
@@ -34,14 +36,10 @@ rh_status rh_planzones_parse(const char *text, size_t len, const char *name, rh_
 {
     memset(out, 0, sizeof(*out));
     out->hr_max_bpm = out->hr_rest_bpm = out->age_y = DNAN;
-    json_error_t je;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    rh_status st = RH_OK;
-    if (!root) {
-        st = RH_FAIL(err, RH_E_PARSE, "not JSON: %s", je.text);
-        rh_err_at(err, name, je.line, je.column);
+    json_t *root = NULL;
+    rh_status st = rh_json_parse(text, len, name, &root, err);
+    if (st != RH_OK)
         return st;
-    }
     if (!json_is_object(root)) {
         st = RH_FAIL(err, RH_E_INVALID, "a plan is a JSON object");
         goto out;
