@@ -655,7 +655,9 @@ static rh_status h_record(dec *d, const fit_def *f, const uint8_t *m, rh_fit_tim
     double v;
     r.timestamp = ts;
     r.compressed = compressed;
-    r.heart_rate = sv(m, f, 4, &v) ? (int32_t)v : -1;
+    /* heart_rate is uint8 in the profile; a file that declares a wider type
+     * can hold values no heart rate has: those read as invalid, not wrapped. */
+    r.heart_rate = sv(m, f, 4, &v) && v >= 0 && v <= 65535 ? (int32_t)v : -1;
     r.lat_deg = sv(m, f, 1, &v) ? v * SEMICIRCLE_DEG : DNAN;
     r.lon_deg = sv(m, f, 2, &v) ? v * SEMICIRCLE_DEG : DNAN;
     r.altitude_m = sv_scaled(m, f, 11, 5.0, 500.0);

@@ -251,6 +251,13 @@ static rh_status row(csvctx *c, char *line, rh_err *err)
                 rh_err_at(err, c->name, c->line, col_of[c->time_col]);
                 return st;
             }
+            /* Beyond about 3,000 years either way the milliseconds no longer
+             * fit an int64 exactly: such a time is damage, not data. */
+            if (!(fabs(v) <= 1e11)) {
+                rh_status st = RH_FAIL(err, RH_E_RANGE, "time '%.40s' is out of range", s);
+                rh_err_at(err, c->name, c->line, col_of[c->time_col]);
+                return st;
+            }
             t_ms = (int64_t)llround(v * 1000.0);
             if (c->tb_col >= 0 && tb == RH_TIME_UTC) {
                 const char *b = CELL(c->tb_col);

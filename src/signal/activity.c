@@ -431,7 +431,7 @@ rh_status rh_activity_finish(rh_activity *a, rh_err *err)
                 hi = p->t_ms;
         }
     }
-    a->duration_s = any ? (double)(hi - lo) / 1000.0 : DNAN;
+    a->duration_s = any ? ((double)hi - (double)lo) / 1000.0 : DNAN;
     a->has_start = false;
     if (a->nsessions > 0 && a->sessions[0].has_start) {
         a->has_start = true;
