@@ -387,22 +387,21 @@ static void write_parq(rh_plan *p, rh_jw *w)
     rh_jw_obj_end(w);
 }
 
-static void write_decision(rh_plan *p, rh_jw *w, const char *key, const char *domain)
+/* Writes "decision" and "reasons" of a domain into the object being written. */
+static void write_decision_fields(rh_plan *p, rh_jw *w, const char *domain)
 {
-    rh_jw_key(w, key);
-    rh_jw_obj_begin(w);
     rh_jw_kstr(w, "decision", rh_engine_decision(p->engine, domain));
-    if (strcmp(domain, "exercise") == 0)
-        rh_jw_kstr(w, "intensity_cap", rh_engine_decision(p->engine, "intensity_cap"));
     write_rule_refs(p, w, "reasons", domain);
-    if (strcmp(domain, "exercise") == 0) {
-        rh_jw_key(w, "intensity_cap_reasons");
-        rh_jw_arr_begin(w);
-        for (size_t i = 0; i < rh_engine_reason_count(p->engine, "intensity_cap"); i++)
-            rh_engine_write_rule_ref(p->engine, rh_engine_reason_at(p->engine, "intensity_cap", i),
-                                     w);
-        rh_jw_arr_end(w);
-    }
+}
+
+static void write_exercise(rh_plan *p, rh_jw *w)
+{
+    rh_jw_key(w, "exercise");
+    rh_jw_obj_begin(w);
+    write_decision_fields(p, w, "exercise");
+    rh_jw_kstr(w, "intensity_cap", rh_engine_decision(p->engine, "intensity_cap"));
+    write_rule_refs(p, w, "intensity_cap_reasons", "intensity_cap");
+    rh_jw_obj_end(w);
 }
 
 static void write_protocol(rh_plan *p, rh_jw *w, const rh_rtms_protocol *pr)
@@ -431,7 +430,9 @@ static void write_protocol(rh_plan *p, rh_jw *w, const rh_rtms_protocol *pr)
 
 static void write_rtms(rh_plan *p, rh_jw *w, rh_plan_view view)
 {
-    write_decision(p, w, "rtms", "rtms");
+    rh_jw_key(w, "rtms");
+    rh_jw_obj_begin(w);
+    write_decision_fields(p, w, "rtms");
     write_fact(p, w, "indication", "rtms.indication");
     const char *decision = rh_engine_decision(p->engine, "rtms");
     const char *pid = rh_engine_decision(p->engine, "rtms_protocol");
@@ -830,8 +831,7 @@ rh_status rh_plan_write_json(rh_plan *p, rh_plan_view view, rh_buf *out)
     write_fact(p, &w, "stage", "stage");
     write_fact_reason(p, &w, "stage_reason", "stage");
     write_clearance(p, &w);
-    write_decision(p, &w, "exercise", "exercise");
-    rh_jw_obj_end(&w);
+    write_exercise(p, &w);
     write_rtms(p, &w, view);
     write_parq(p, &w);
     write_pain(p, &w);
