@@ -803,7 +803,9 @@ static rh_status h_hr(dec *d, const fit_def *f, const uint8_t *m, rh_fit_time ts
         et->size % bt_size[et->bt] == 0) {
         unsigned bs = bt_size[et->bt];
         for (size_t i = 0; i < et->size / bs && x.nbeats < 256; i++) {
-            if (!elem(m + et->off + i * bs, et->bt, f->big, &v) || v < 0)
+            /* event_timestamp is a uint32 of 1/1024 s in the profile; a wider
+             * declared type cannot hold a meaningful larger value */
+            if (!elem(m + et->off + i * bs, et->bt, f->big, &v) || !(v >= 0 && v <= 4294967295.0))
                 continue;
             d->hr_acc = (uint64_t)v;
             d->hr_acc_set = true;
