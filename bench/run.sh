@@ -49,3 +49,16 @@ if [ -d "$shared/data/fit/files" ]; then
 else
   echo "== FIT: skipped ($shared/data/fit absent)"
 fi
+
+# --- screening + prescription (issue 2): batch throughput --------------------
+echo "== prescribe: every example profile through screen + prescribe + JSON, 200 rounds"
+"$build/bench/bench_prescribe" 200 examples/profiles
+if command -v valgrind >/dev/null 2>&1; then
+  out=$(mktemp)
+  valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect=bench_one_round \
+    "$build/bench/bench_prescribe" 1 examples/profiles >/dev/null 2>&1
+  ir=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
+  n=$(ls examples/profiles/*.json | wc -l)
+  rm -f "$out"
+  echo "callgrind: $ir instructions for $n profiles = $(awk "BEGIN {printf \"%.2f\", $ir / $n / 1e6}") M instructions per profile"
+fi

@@ -4,12 +4,41 @@
 #include "base/alloc.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 struct rh_facts {
     rh_fact *items;
     size_t n, cap;
+    uint32_t *slots; /* open-addressing index: item position + 1, 0 = empty */
+    size_t nslots;   /* power of two, at least twice the item capacity */
 };
+
+static uint32_t hash_name(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+/* Rebuilds the index for `nslots` slots. Fails with: E_NOMEM. */
+static rh_status reindex(rh_facts *f, size_t nslots)
+{
+    uint32_t *slots = rh_calloc(nslots, sizeof(*slots));
+    if (!slots)
+        return RH_E_NOMEM;
+    for (size_t i = 0; i < f->n; i++) {
+        size_t j = hash_name(f->items[i].name) & (nslots - 1);
+        while (slots[j])
+            j = (j + 1) & (nslots - 1);
+        slots[j] = (uint32_t)(i + 1);
+    }
+    rh_free(f->slots);
+    f->slots = slots;
+    f->nslots = nslots;
+    return RH_OK;
+}
 
 rh_status rh_facts_create(rh_facts **out)
 {
@@ -35,14 +64,21 @@ void rh_facts_destroy(rh_facts *f)
     for (size_t i = 0; i < f->n; i++)
         clear_fact(&f->items[i]);
     rh_free(f->items);
+    rh_free(f->slots);
     rh_free(f);
 }
 
 static rh_fact *find(const rh_facts *f, const char *name)
 {
-    for (size_t i = 0; i < f->n; i++)
-        if (strcmp(f->items[i].name, name) == 0)
-            return &f->items[i];
+    if (!f->nslots)
+        return NULL;
+    size_t j = hash_name(name) & (f->nslots - 1);
+    while (f->slots[j]) {
+        rh_fact *x = &f->items[f->slots[j] - 1];
+        if (strcmp(x->name, name) == 0)
+            return x;
+        j = (j + 1) & (f->nslots - 1);
+    }
     return NULL;
 }
 
@@ -65,7 +101,7 @@ static rh_status put(rh_facts *f, const rh_fact *proto)
         return RH_OK;
     }
     if (f->n == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 32;
+        size_t cap = f->cap ? f->cap * 2 : 64;
         rh_fact *p = rh_reallocarray(f->items, cap, sizeof(*p));
         if (!p) {
             clear_fact(&x);
@@ -74,7 +110,15 @@ static rh_status put(rh_facts *f, const rh_fact *proto)
         f->items = p;
         f->cap = cap;
     }
-    f->items[f->n++] = x;
+    if ((f->n + 1) * 2 > f->nslots && reindex(f, f->nslots ? f->nslots * 2 : 128) != RH_OK) {
+        clear_fact(&x);
+        return RH_E_NOMEM;
+    }
+    size_t j = hash_name(x.name) & (f->nslots - 1);
+    while (f->slots[j])
+        j = (j + 1) & (f->nslots - 1);
+    f->items[f->n] = x;
+    f->slots[j] = (uint32_t)(++f->n);
     return RH_OK;
 }
 
