@@ -39,6 +39,7 @@ typedef enum xop {
     X_NOT,
     X_IF,
     X_CLOCK_HOURS,
+    X_ROUND,
 } xop;
 
 static const struct {
@@ -46,12 +47,13 @@ static const struct {
     xop op;
     unsigned min_args, max_args;
 } xops[] = {
-    {"add", X_ADD, 1, 64}, {"sub", X_SUB, 2, 2},  {"mul", X_MUL, 2, 64},
-    {"div", X_DIV, 2, 2},  {"pow", X_POW, 2, 2},  {"min", X_MIN, 1, 64},
-    {"max", X_MAX, 1, 64}, {"ge", X_GE, 2, 2},    {"gt", X_GT, 2, 2},
-    {"le", X_LE, 2, 2},    {"lt", X_LT, 2, 2},    {"eq", X_EQ, 2, 2},
-    {"ne", X_NE, 2, 2},    {"and", X_AND, 1, 64}, {"or", X_OR, 1, 64},
-    {"not", X_NOT, 1, 1},  {"if", X_IF, 3, 3},    {"clock_hours", X_CLOCK_HOURS, 2, 2},
+    {"add", X_ADD, 1, 64},    {"sub", X_SUB, 2, 2},  {"mul", X_MUL, 2, 64},
+    {"div", X_DIV, 2, 2},     {"pow", X_POW, 2, 2},  {"min", X_MIN, 1, 64},
+    {"max", X_MAX, 1, 64},    {"ge", X_GE, 2, 2},    {"gt", X_GT, 2, 2},
+    {"le", X_LE, 2, 2},       {"lt", X_LT, 2, 2},    {"eq", X_EQ, 2, 2},
+    {"ne", X_NE, 2, 2},       {"and", X_AND, 1, 64}, {"or", X_OR, 1, 64},
+    {"not", X_NOT, 1, 1},     {"if", X_IF, 3, 3},    {"clock_hours", X_CLOCK_HOURS, 2, 2},
+    {"round", X_ROUND, 2, 2},
 };
 
 typedef struct xnode {
@@ -326,6 +328,12 @@ static rh_status compile(loader *L, const rh_json *j, int depth, int *out)
         p->args = a;
         p->acap = cap;
     }
+    if (xops[k].op == X_ROUND) {
+        const xnode *d = &p->nodes[kids[1]];
+        if (d->op != X_NUM || !(d->num >= 0 && d->num <= 12) || d->num != floor(d->num))
+            return rh_jx_fail(jx, key, RH_E_INVALID,
+                              "the second operand of 'round' is a constant 0-12 (decimals)");
+    }
     int n = x_new(L, xops[k].op);
     if (n < 0)
         return x_fail_nodes(L, n);
@@ -455,6 +463,13 @@ static double eval_node(const xprog *p, int idx, const double *vars)
         if (isnan(f) || isnan(t))
             return (double)NAN;
         return clock_hours(f, t);
+    }
+    case X_ROUND: {
+        /* Halves away from zero at `digits` decimals: removes binary noise
+         * (84.99999999999999 for 85) before a value meets a cut-off. */
+        double x = eval_node(p, a[0], vars);
+        double scale = pow(10.0, p->nodes[a[1]].num);
+        return isnan(x) ? (double)NAN : round(x * scale) / scale;
     }
     }
     return (double)NAN;

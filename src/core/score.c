@@ -650,18 +650,15 @@ static rh_status read_substance(ctx *c, const rh_instr_substance *su, const rh_j
         if (!skipped(su, ins->questions[q].id))
             keys[nk++] = ins->questions[q].id;
     keys[nk] = NULL;
-    rh_status rc = rh_jx_check_keys(jx, obj, keys);
-    if (rc != RH_OK) {
-        /* Name a skipped question precisely. */
-        for (size_t q = 0; q < ins->nquestions; q++)
-            if (skipped(su, ins->questions[q].id) && rh_jx_get(obj, ins->questions[q].id)) {
-                rh_err_init(jx->err);
-                return rh_jx_fail(jx, ins->questions[q].id, RH_E_INVALID,
-                                  "assist: %s is not asked for %s", ins->questions[q].id,
-                                  su->label);
-            }
+    rh_status rc = RH_OK;
+    /* A question the skip logic never asks for this substance (tobacco q5). */
+    for (size_t q = 0; q < ins->nquestions; q++)
+        if (skipped(su, ins->questions[q].id) && rh_jx_get(obj, ins->questions[q].id))
+            return rh_jx_fail(jx, ins->questions[q].id, RH_E_INVALID,
+                              "assist: %s is not asked for %s", ins->questions[q].id, su->label);
+    rc = rh_jx_check_keys(jx, obj, keys);
+    if (rc != RH_OK)
         return rc;
-    }
     e->key = su->id;
     e->label = su->label;
     e->label_zh = su->label_zh;
@@ -1541,6 +1538,47 @@ const char *rh_score_result_band_label(const rh_score_result *r, const char *lan
     return lang && strcmp(lang, "zh") == 0 ? b->label_zh : b->label;
 }
 
+static int score_index(const rh_score_result *r, const char *score_id)
+{
+    for (size_t s = 0; score_id && s < r->ins->nscores; s++)
+        if (strcmp(r->ins->scores[s].id, score_id) == 0)
+            return (int)s;
+    return -1;
+}
+
+double rh_score_result_value(const rh_score_result *r, const char *score_id)
+{
+    int s = score_index(r, score_id);
+    return s < 0 ? (double)NAN : r->vals[r->ins->scores[s].var];
+}
+
+static const rh_instr_band *value_band(const rh_score_result *r, const char *score_id)
+{
+    int s = score_index(r, score_id);
+    if (s < 0)
+        return NULL;
+    int var = r->ins->scores[s].var;
+    int set = selected_set_for(r, var);
+    if (set < 0 || r->band[set] < 0 || isnan(r->vals[var]))
+        return NULL;
+    return &r->ins->band_sets[set].bands[r->band[set]];
+}
+
+const char *rh_score_result_value_band_code(const rh_score_result *r, const char *score_id)
+{
+    const rh_instr_band *b = value_band(r, score_id);
+    return b ? b->code : NULL;
+}
+
+const char *rh_score_result_value_band_label(const rh_score_result *r, const char *score_id,
+                                             const char *lang)
+{
+    const rh_instr_band *b = value_band(r, score_id);
+    if (!b)
+        return NULL;
+    return lang && strcmp(lang, "zh") == 0 ? b->label_zh : b->label;
+}
+
 size_t rh_score_result_flag_count(const rh_score_result *r)
 {
     return r->nraised;
@@ -1592,6 +1630,16 @@ rh_status rh_score_result_export_facts(const rh_score_result *r, rh_facts *f)
                                    : NULL;
             FACT(code ? rh_facts_set_str(f, name, code, src) : rh_facts_set_null(f, name, src));
         }
+    }
+    for (size_t i = 0; i < ins->nitems; i++) {
+        int set = selected_set_for(r, ins->items[i].var);
+        if (set < 0)
+            continue;
+        snprintf(name, sizeof(name), "score.%s.item.%s.band", ins->id, ins->items[i].id);
+        const char *code = r->band[set] >= 0 && !isnan(r->vals[ins->items[i].var])
+                               ? ins->band_sets[set].bands[r->band[set]].code
+                               : NULL;
+        FACT(code ? rh_facts_set_str(f, name, code, src) : rh_facts_set_null(f, name, src));
     }
     for (size_t i = 0; i < ins->nflags; i++) {
         snprintf(name, sizeof(name), "score.%s.flag.%s", ins->id, ins->flags[i].id);
@@ -1831,7 +1879,13 @@ void rh_score_result_write_json(const rh_score_result *r, const rh_catalog *cat,
     rh_jw_arr_begin(w);
     for (size_t i = 0; i < ins->nband_sets; i++) {
         const rh_instr_band_set *bs = &ins->band_sets[i];
-        if (bs->per_substance || !r->applicable[i])
+        if (bs->per_substance) {
+            for (size_t e = 0; e < r->nentries; e++)
+                if (r->entries[e].band_set == (int)i)
+                    ev_add(&ev, bs->evidence);
+            continue;
+        }
+        if (!r->applicable[i])
             continue;
         rh_jw_obj_begin(w);
         rh_jw_kstr(w, "id", bs->id);

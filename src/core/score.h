@@ -76,6 +76,7 @@ void rh_score_result_write_json(const rh_score_result *r, const rh_catalog *cat,
  *   score.<id>.<score>.band       band code where that score has a band set
  *   score.<id>.flag.<flag>        bool (null when undetermined)
  *   score.<id>.item.<item>        items the instrument marks for export (PHQ-9 item 9)
+ *   score.<id>.item.<item>.band   where an item has a band set (BPI worst pain)
  *   ASSIST: score.assist.<substance> and .band; MAS: score.mas.<group> (code),
  *   score.mas.max (highest code) and score.mas.max_rank.
  * Fails with: E_NOMEM. */
@@ -93,6 +94,14 @@ const char *rh_score_result_total_display(const rh_score_result *r);
 const char *rh_score_result_band_code(const rh_score_result *r);
 /* Label of that band in "en" or "zh" (English for anything else), or NULL. */
 const char *rh_score_result_band_label(const rh_score_result *r, const char *lang);
+
+/* Any score of the instrument by id ("depression", "c4", "pct_predicted"):
+ * its value (NAN when not computable or unknown id; bool scores give 1/0) and
+ * the band of its selected band set (NULL when none). */
+double rh_score_result_value(const rh_score_result *r, const char *score_id);
+const char *rh_score_result_value_band_code(const rh_score_result *r, const char *score_id);
+const char *rh_score_result_value_band_label(const rh_score_result *r, const char *score_id,
+                                             const char *lang);
 
 /* Raised flags, in definition order. */
 typedef struct rh_score_flag {
