@@ -374,6 +374,17 @@ static void every_shipped_instrument_loads_and_is_complete(void **state)
         rh_free(text);
     }
     assert_int_equal(rh_instrument_count(cat), n);
+    /* Every instrument has its section in the answers-format reference. */
+    size_t dlen = 0;
+    char *doc = rh_test_slurp("docs/instruments.md", &dlen);
+    assert_non_null(doc);
+    for (const char *const *id = expected_ids; *id; id++) {
+        char head[80];
+        snprintf(head, sizeof(head), "### `%s`", *id);
+        if (!strstr(doc, head))
+            fail_msg("docs/instruments.md has no section for '%s'", *id);
+    }
+    rh_free(doc);
     /* The embedded copy is the same knowledge base. */
     rh_catalog *emb = NULL;
     assert_int_equal(rh_catalog_load_embedded(&emb, &err), RH_OK);
