@@ -721,7 +721,7 @@ static rh_status h_file_id(dec *d, const fit_def *f, const uint8_t *m)
     x.type = sv_int(m, f, 1);
     x.manufacturer = sv_int(m, f, 2);
     x.product = sv_int(m, f, 3);
-    x.serial = sv(m, f, 4, &v) ? (int64_t)v : -1;
+    x.serial = sv(m, f, 4, &v) && v >= 0 && v < 9.2e18 ? (int64_t)v : -1;
     x.time_created = sv_time(m, f, 5);
     sv_string(m, f, 6, x.product_name, sizeof(x.product_name));
     return d->sink->file_id ? d->sink->file_id(d->sink->ctx, &x, d->err) : RH_OK;
@@ -735,7 +735,7 @@ static rh_status h_device_info(dec *d, const fit_def *f, const uint8_t *m, rh_fi
     x.device_index = sv_int(m, f, 1);
     x.device_type = sv_int(m, f, 2);
     x.manufacturer = sv_int(m, f, 3);
-    x.serial = sv(m, f, 4, &v) ? (int64_t)v : -1;
+    x.serial = sv(m, f, 4, &v) && v >= 0 && v < 9.2e18 ? (int64_t)v : -1;
     x.product = sv_int(m, f, 5);
     x.software_version = sv_scaled(m, f, 6, 100.0, 0.0);
     sv_string(m, f, 7, x.product_name, sizeof(x.product_name));
@@ -749,7 +749,7 @@ static rh_status h_event(dec *d, const fit_def *f, const uint8_t *m, rh_fit_time
     x.timestamp = ts;
     x.event = sv_int(m, f, 1);
     x.event_type = sv_int(m, f, 2);
-    x.data = sv(m, f, 3, &v) ? (int64_t)v : -1;
+    x.data = sv(m, f, 3, &v) && v >= 0 && v < 9.2e18 ? (int64_t)v : -1;
     return d->sink->event ? d->sink->event(d->sink->ctx, &x, d->err) : RH_OK;
 }
 
@@ -836,7 +836,8 @@ static rh_status h_hr(dec *d, const fit_def *f, const uint8_t *m, rh_fit_time ts
         nbpm = fb->size / bt_size[fb->bt];
     for (size_t i = 0; i < x.nbeats; i++) {
         x.bpm[i] = -1;
-        if (i < nbpm && elem(m + fb->off + i * bt_size[fb->bt], fb->bt, f->big, &v))
+        if (i < nbpm && elem(m + fb->off + i * bt_size[fb->bt], fb->bt, f->big, &v) && v >= 0 &&
+            v <= 65535)
             x.bpm[i] = (int)v;
     }
     return d->sink->hr ? d->sink->hr(d->sink->ctx, &x, d->err) : RH_OK;
