@@ -350,18 +350,47 @@ static void write_scores(tw *t)
     if (!p->nscores)
         return;
     heading(t, "section.scores");
+    bool zh = strcmp(t->lang, "zh") == 0;
     for (size_t i = 0; i < p->nscores; i++) {
         const rh_score_result *r = p->scores[i];
-        putf(t, "- %s: %s", rh_score_result_id(r), rh_score_result_total_display(r));
-        const char *band = rh_score_result_band_label(r, t->lang);
-        if (band)
-            putf(t, " (%s)", band);
+        const char *total = rh_score_result_total_display(r);
+        putf(t, "- %s", rh_score_result_id(r));
+        if (*total) {
+            putf(t, ": %s", total);
+            const char *band = rh_score_result_band_label(r, t->lang);
+            if (band)
+                putf(t, " (%s)", band);
+        }
         put(t, "\n");
+        /* Instruments without one total (BPI, Fugl-Meyer, MAS, 6MWT ...)
+         * print their own scores. */
+        size_t printed = 0;
+        for (size_t k = 0; !*total && k < rh_score_result_score_count(r); k++) {
+            rh_score_item it;
+            if (!rh_score_result_score_at(r, k, &it) || !it.display[0] ||
+                strcmp(it.kind ? it.kind : "", "intermediate") == 0)
+                continue;
+            printed++;
+            const char *label = zh && it.label_zh ? it.label_zh : it.label;
+            const char *band = zh && it.band_label_zh ? it.band_label_zh : it.band_label;
+            putf(t, "    %s: %s%s%s%s%s\n", label, it.display, it.unit ? " " : "",
+                 it.unit ? it.unit : "", band ? " - " : "", band ? band : "");
+        }
+        /* Ordinal per-item codes (modified Ashworth grades) are exported as
+         * text facts "score.<id>.<item>"; print them as recorded. */
+        if (!*total && !printed) {
+            char prefix[96];
+            snprintf(prefix, sizeof(prefix), "score.%s.", rh_score_result_id(r));
+            for (size_t k = 0; k < rh_facts_count(p->facts); k++) {
+                const rh_fact *f = rh_facts_at(p->facts, k);
+                if (f->type == RH_FACT_STR && strncmp(f->name, prefix, strlen(prefix)) == 0)
+                    putf(t, "    %s: %s\n", f->name + strlen(prefix), f->str);
+            }
+        }
         for (size_t k = 0; k < rh_score_result_flag_count(r); k++) {
             const rh_score_flag *f = rh_score_result_flag_at(r, k);
-            const char *label = strcmp(t->lang, "zh") == 0 && f->label_zh ? f->label_zh : f->label;
-            const char *action =
-                strcmp(t->lang, "zh") == 0 && f->action_zh ? f->action_zh : f->action;
+            const char *label = zh && f->label_zh ? f->label_zh : f->label;
+            const char *action = zh && f->action_zh ? f->action_zh : f->action;
             putf(t, "  ! %s%s%s\n", label, action ? ": " : "", action ? action : "");
         }
     }

@@ -1579,6 +1579,36 @@ const char *rh_score_result_value_band_label(const rh_score_result *r, const cha
     return lang && strcmp(lang, "zh") == 0 ? b->label_zh : b->label;
 }
 
+size_t rh_score_result_score_count(const rh_score_result *r)
+{
+    return r->ins->nscores;
+}
+
+bool rh_score_result_score_at(const rh_score_result *r, size_t i, rh_score_item *out)
+{
+    if (i >= r->ins->nscores)
+        return false;
+    const rh_instr_score *sc = &r->ins->scores[i];
+    double v = r->vals[sc->var];
+    memset(out, 0, sizeof(*out));
+    out->id = sc->id;
+    out->kind = sc->kind;
+    out->label = sc->label;
+    out->label_zh = sc->label_zh;
+    out->unit = sc->unit;
+    if (sc->is_bool)
+        snprintf(out->display, sizeof(out->display), "%s", isnan(v) ? "" : v != 0.0 ? "yes" : "no");
+    else if (!isnan(v))
+        rh_score_format(v, sc->decimals, out->display, sizeof(out->display));
+    int set = selected_set_for(r, sc->var);
+    if (set >= 0 && !isnan(v) && r->band[set] >= 0) {
+        const rh_instr_band *b = &r->ins->band_sets[set].bands[r->band[set]];
+        out->band_label = b->label;
+        out->band_label_zh = b->label_zh;
+    }
+    return true;
+}
+
 size_t rh_score_result_flag_count(const rh_score_result *r)
 {
     return r->nraised;

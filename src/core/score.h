@@ -103,6 +103,19 @@ const char *rh_score_result_value_band_code(const rh_score_result *r, const char
 const char *rh_score_result_value_band_label(const rh_score_result *r, const char *score_id,
                                              const char *lang);
 
+/* Every score of the result (subscales, components, derived values), in
+ * definition order, for printing. Strings are borrowed; `display` is "" when
+ * the value is not computable; `band_label`/`band_label_zh` are NULL without
+ * a band. */
+typedef struct rh_score_item {
+    const char *id, *kind, *label, *label_zh, *unit;
+    char display[48];
+    const char *band_label, *band_label_zh;
+} rh_score_item;
+size_t rh_score_result_score_count(const rh_score_result *r);
+/* Fills *out for score i; false when i is out of range. */
+bool rh_score_result_score_at(const rh_score_result *r, size_t i, rh_score_item *out);
+
 /* Raised flags, in definition order. */
 typedef struct rh_score_flag {
     const char *id;
