@@ -1354,3 +1354,25 @@ rh_status rh_wfdb_ann_qrs_times(const rh_wfdb_annset *s, int64_t **t, size_t *n,
     *n = k;
     return RH_OK;
 }
+
+rh_status rh_wfdb_ann_qrs_labels(const rh_wfdb_annset *s, int64_t **t, char **labels, size_t *n,
+                                 rh_err *err)
+{
+    *labels = NULL;
+    rh_status rc = rh_wfdb_ann_qrs_times(s, t, n, err);
+    if (rc != RH_OK || *n == 0)
+        return rc;
+    char *l = rh_malloc(*n);
+    if (!l) {
+        rh_free(*t);
+        *t = NULL;
+        *n = 0;
+        return RH_FAIL(err, RH_E_NOMEM, "cannot hold beat labels");
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if (rh_wfdb_ann_is_qrs(s->a[i].type))
+            l[k++] = rh_wfdb_ann_mnemonic(s->a[i].type)[0];
+    *labels = l;
+    return RH_OK;
+}

@@ -186,6 +186,11 @@ bool rh_wfdb_ann_is_qrs(int type);
  * the caller frees them with rh_free. Fails with: E_NOMEM. */
 rh_status rh_wfdb_ec57_reference(const rh_wfdb_annset *s, rh_ec57_ref **ref, size_t *nref,
                                  rh_ec57_span **spans, size_t *nspans, rh_err *err);
+/* Times and one-letter labels of the QRS annotations of a set (all QRS
+ * mnemonics are one character: 'N', 'V', 'L', '/'...), both rh_malloc'd
+ * (NULL when there are none). Fails with: E_NOMEM. */
+rh_status rh_wfdb_ann_qrs_labels(const rh_wfdb_annset *s, int64_t **t, char **labels, size_t *n,
+                                 rh_err *err);
 /* Times of the QRS annotations of a set (a test annotator's beats), rh_malloc'd
  * (NULL when there are none). Fails with: E_NOMEM. */
 rh_status rh_wfdb_ann_qrs_times(const rh_wfdb_annset *s, int64_t **t, size_t *n, rh_err *err);

@@ -53,5 +53,25 @@ rh_status rh_rr_append(rh_rr_series *s, double t_s, double rr_ms, char label, rh
 bool rh_rr_is_nn(const rh_rr_series *s, size_t i);
 /* Number of NN intervals. */
 size_t rh_rr_count_nn(const rh_rr_series *s);
+/* Whether intervals i-1 and i are adjacent: interval i starts at the beat
+ * that ends interval i-1 (t_s[i] - t_s[i-1] matches rr_ms[i] within 2 ms or
+ * 2 %), so their difference is a successive difference. */
+bool rh_rr_adjacent(const rh_rr_series *s, size_t i);
+
+/* Series from detected beats (sample indices, increasing): one interval per
+ * beat after the first, t_s = sample / fs, rr exact in ms, unlabelled (every
+ * interval NN). `out` is replaced. Fails with: E_INVALID (fs <= 0, beats not
+ * increasing), E_NOMEM, E_LIMIT. */
+rh_status rh_rr_from_beats(const int64_t *samples, size_t n, double fs_hz, rh_rr_series *out,
+                           rh_err *err);
+
+/* Series from labelled beats exactly as the PhysioNet HRV toolkit's rrlist
+ * lists them (rrlist ann rec -s): one interval per beat after the first, its
+ * time and length each rounded to the millisecond as printf("%.3f") rounds
+ * the value in seconds, the label of the ending beat (labels[i] for beat i),
+ * the starting label of the first interval unknown, so the first interval is
+ * never NN. Fails with: as rh_rr_from_beats. */
+rh_status rh_rr_from_labelled_beats(const int64_t *samples, const char *labels, size_t n,
+                                    double fs_hz, rh_rr_series *out, rh_err *err);
 
 #endif
