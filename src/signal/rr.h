@@ -74,4 +74,61 @@ rh_status rh_rr_from_beats(const int64_t *samples, size_t n, double fs_hz, rh_rr
 rh_status rh_rr_from_labelled_beats(const int64_t *samples, const char *labels, size_t n,
                                     double fs_hz, rh_rr_series *out, rh_err *err);
 
+/* ---- artefact and ectopic-beat detection and correction ----
+ *
+ * Lipponen & Tarvainen, J Med Eng Technol 43:173-181, 2019 (the Kubios
+ * automatic correction), with the constants of exercise-standards.md 4.4:
+ * dRR = successive differences of the intervals, normalised by
+ * Th1 = 5.2 x the quartile deviation (Q3 - Q1) / 2 of |dRR| over 91 beats
+ * centred on each beat; mRR = interval minus the median of 11 intervals
+ * (negative values doubled), normalised by Th2 = 5.2 x the quartile deviation
+ * of |mRR| over 91 beats. A beat is suspect when |dRR| > 1; it is ectopic when
+ * its neighbours' dRR (S12) satisfy S12 < -0.13 dRR - 0.17 (dRR > 1) or
+ * S12 > -0.13 dRR + 0.17 (dRR < -1); otherwise long or short when
+ * (dRR > 1 and S22 < -1), (dRR < -1 and S22 > 1) or |mRR| > 3, and then a
+ * missed beat when |RR/2 - medRR| < Th2 (and long), an extra beat when
+ * |RR + RRnext - medRR| < Th2 (and short). Quartiles interpolate linearly
+ * between order statistics.
+ * Correction: an extra beat is removed (two intervals merge), a missed beat is
+ * inserted in the middle of its interval, an ectopic or misplaced beat is
+ * moved to the middle of its neighbours; detection and correction repeat
+ * until the number of artefacts stops falling (at most 10 rounds). */
+
+enum rh_rr_artefact {
+    RH_RR_NORMAL = 0,
+    RH_RR_ECTOPIC,
+    RH_RR_MISSED,
+    RH_RR_EXTRA,
+    RH_RR_LONGSHORT,
+};
+
+typedef struct rh_rr_fix {
+    double t_s;   /* time of the interval's ending beat, before the fix */
+    size_t index; /* its interval index in the series of that round */
+    uint8_t kind; /* enum rh_rr_artefact */
+} rh_rr_fix;
+
+typedef struct rh_rr_correction {
+    size_t ectopic, missed, extra, longshort; /* fixes by kind, all rounds */
+    size_t beats;                             /* beats of the input (intervals + 1) */
+    size_t distinct;      /* beats corrected (a beat fixed in two rounds counts once) */
+    double corrected_pct; /* 100 x distinct / beats */
+    int rounds;
+    rh_rr_fix *fixes; /* owned (rh_free); in time order per round */
+    size_t n_fixes;
+} rh_rr_correction;
+
+/* Name of an artefact kind: "ectopic", "missed", "extra", "long_short". */
+const char *rh_rr_artefact_name(int kind);
+
+/* One detection pass: kind[i] for each interval i (n intervals). Series with
+ * fewer than 4 intervals are all normal. Fails with: E_NOMEM. */
+rh_status rh_rr_detect_artefacts(const rh_rr_series *s, uint8_t *kind, rh_err *err);
+
+/* Corrected copy of `in` (labels are dropped: every corrected beat counts as
+ * normal) and a report. Fails with: E_NOMEM, E_LIMIT. */
+rh_status rh_rr_correct(const rh_rr_series *in, rh_rr_series *out, rh_rr_correction *report,
+                        rh_err *err);
+void rh_rr_correction_release(rh_rr_correction *c);
+
 #endif
