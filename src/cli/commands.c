@@ -7,7 +7,9 @@
 
 const rh_cmd rh_commands[] = {
     {"activity", rh_cmd_activity, "read wearable files (FIT, TCX, GPX, CSV): show, check, zones"},
+    {"ecg", rh_cmd_ecg, "detect R peaks in a WFDB record; score beats against a reference (EC57)"},
     {"hrm", rh_cmd_hrm, "decode a Bluetooth Heart Rate Measurement (0x2A37) packet"},
+    {"hrv", rh_cmd_hrv, "heart-rate variability of RR text, WFDB annotations or detected beats"},
     {"kb", rh_cmd_kb, "check, list and show the knowledge base (instruments, rules, evidence)"},
     {"prescribe", rh_cmd_prescribe, "build an evidence-traced FITT-VP exercise prescription"},
     {"screen", rh_cmd_screen, "screen a patient: ACSM clearance, PAR-Q+, holds, TMS eligibility"},

@@ -7,7 +7,9 @@
 #define RH_CLI_COMMANDS_H
 
 int rh_cmd_activity(int argc, char **argv);
+int rh_cmd_ecg(int argc, char **argv);
 int rh_cmd_hrm(int argc, char **argv);
+int rh_cmd_hrv(int argc, char **argv);
 int rh_cmd_kb(int argc, char **argv);
 int rh_cmd_prescribe(int argc, char **argv);
 int rh_cmd_score(int argc, char **argv);

@@ -384,8 +384,8 @@ rh_status rh_rr_correct(const rh_rr_series *in, rh_rr_series *out, rh_rr_correct
         for (size_t i = 0; i < cur.n; i++) {
             if (kind[i] == RH_RR_NORMAL)
                 continue;
-            report->fixes[report->n_fixes++] =
-                (rh_rr_fix){.t_s = cur.t_s[i], .index = i, .kind = kind[i]};
+            report->fixes[report->n_fixes++] = (rh_rr_fix){
+                .t_s = cur.t_s[i], .index = i, .kind = kind[i], .round = (uint8_t)(round + 1)};
             report->ectopic += kind[i] == RH_RR_ECTOPIC;
             report->missed += kind[i] == RH_RR_MISSED;
             report->extra += kind[i] == RH_RR_EXTRA;
@@ -457,13 +457,27 @@ rh_status rh_rr_correct(const rh_rr_series *in, rh_rr_series *out, rh_rr_correct
         return rc;
     }
     /* a beat fixed again in a later round counts once: fixes closer than
-     * 0.3 s (any two beats are further apart) are the same beat */
+     * 0.3 s (any two beats are further apart) to the last counted one are
+     * the same beat (sorted times: O(n log n) however many fixes) */
     size_t distinct = 0;
-    for (size_t i = 0; i < report->n_fixes; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = fabs(report->fixes[j].t_s - report->fixes[i].t_s) < 0.3;
-        distinct += !seen;
+    if (report->n_fixes) {
+        double *ft = rh_malloc(report->n_fixes * sizeof(double));
+        if (!ft) {
+            rh_rr_release(&cur);
+            rh_rr_correction_release(report);
+            return RH_FAIL(err, RH_E_NOMEM, "cannot hold %zu fix times", report->n_fixes);
+        }
+        for (size_t i = 0; i < report->n_fixes; i++)
+            ft[i] = report->fixes[i].t_s;
+        qsort(ft, report->n_fixes, sizeof(double), cmp_d);
+        double last = -INFINITY;
+        for (size_t i = 0; i < report->n_fixes; i++) {
+            if (ft[i] - last >= 0.3) {
+                distinct++;
+                last = ft[i];
+            }
+        }
+        rh_free(ft);
     }
     report->distinct = distinct;
     report->corrected_pct = report->beats ? 100.0 * (double)distinct / (double)report->beats : 0;

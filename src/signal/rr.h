@@ -103,9 +103,10 @@ enum rh_rr_artefact {
 };
 
 typedef struct rh_rr_fix {
-    double t_s;   /* time of the interval's ending beat, before the fix */
-    size_t index; /* its interval index in the series of that round */
-    uint8_t kind; /* enum rh_rr_artefact */
+    double t_s;    /* time of the interval's ending beat, before the fix */
+    size_t index;  /* its interval index in the series of that round */
+    uint8_t kind;  /* enum rh_rr_artefact */
+    uint8_t round; /* correction round, from 1 (round 1 indexes the input) */
 } rh_rr_fix;
 
 typedef struct rh_rr_correction {
