@@ -337,6 +337,13 @@ static rh_status beats_of(const rh_rr_series *s, double **out, rh_err *err)
     return RH_OK;
 }
 
+/* The beat a long or short interval i moves: a short interval ends too early
+ * (beat i + 1), a long one started too early (beat i). */
+static size_t fix_beat_longshort(const rh_rr_series *s, size_t i)
+{
+    return i > 0 && s->rr_ms[i] > s->rr_ms[i - 1] ? i : i + 1;
+}
+
 rh_status rh_rr_correct(const rh_rr_series *in, rh_rr_series *out, rh_rr_correction *report,
                         rh_err *err)
 {
@@ -370,7 +377,13 @@ rh_status rh_rr_correct(const rh_rr_series *in, rh_rr_series *out, rh_rr_correct
             break;
         prev_count = count;
         report->rounds = round + 1;
-        /* record the fixes (times refer to the series before this round) */
+        rh_free(beats);
+        beats = NULL;
+        rc = beats_of(&cur, &beats, err);
+        if (rc != RH_OK)
+            break;
+        /* record the fixes, each at the time of the beat it changes, before
+         * this round (an inserted beat: the midpoint where it goes) */
         if (report->n_fixes + count > fix_cap) {
             size_t want = (report->n_fixes + count) * 2;
             rh_rr_fix *f = rh_reallocarray(report->fixes, want, sizeof(*f));
@@ -384,19 +397,21 @@ rh_status rh_rr_correct(const rh_rr_series *in, rh_rr_series *out, rh_rr_correct
         for (size_t i = 0; i < cur.n; i++) {
             if (kind[i] == RH_RR_NORMAL)
                 continue;
-            report->fixes[report->n_fixes++] = (rh_rr_fix){
-                .t_s = cur.t_s[i], .index = i, .kind = kind[i], .round = (uint8_t)(round + 1)};
+            double t = beats[i + 1];
+            if (kind[i] == RH_RR_ECTOPIC)
+                t = beats[i];
+            else if (kind[i] == RH_RR_LONGSHORT)
+                t = beats[fix_beat_longshort(&cur, i)];
+            else if (kind[i] == RH_RR_MISSED)
+                t = 0.5 * (beats[i] + beats[i + 1]);
+            report->fixes[report->n_fixes++] =
+                (rh_rr_fix){.t_s = t, .index = i, .kind = kind[i], .round = (uint8_t)(round + 1)};
             report->ectopic += kind[i] == RH_RR_ECTOPIC;
             report->missed += kind[i] == RH_RR_MISSED;
             report->extra += kind[i] == RH_RR_EXTRA;
             report->longshort += kind[i] == RH_RR_LONGSHORT;
         }
         /* apply on beat times: interval i ends at beat i + 1 */
-        rh_free(beats);
-        beats = NULL;
-        rc = beats_of(&cur, &beats, err);
-        if (rc != RH_OK)
-            break;
         size_t nb = cur.n + 1;
         rh_rr_series next;
         rh_rr_init(&next);
@@ -419,7 +434,7 @@ rh_status rh_rr_correct(const rh_rr_series *in, rh_rr_series *out, rh_rr_correct
             if (kind[i] == RH_RR_ECTOPIC)
                 b = i;
             else if (kind[i] == RH_RR_LONGSHORT)
-                b = i > 0 && cur.rr_ms[i] > cur.rr_ms[i - 1] ? i : i + 1;
+                b = fix_beat_longshort(&cur, i);
             else
                 continue;
             if (b >= 1 && b + 1 < nb)

@@ -103,8 +103,9 @@ enum rh_rr_artefact {
 };
 
 typedef struct rh_rr_fix {
-    double t_s;    /* time of the interval's ending beat, before the fix */
-    size_t index;  /* its interval index in the series of that round */
+    double t_s;    /* time of the beat the fix moves or removes (before the fix),
+                      or where a missed beat is inserted */
+    size_t index;  /* the flagged interval's index in the series of that round */
     uint8_t kind;  /* enum rh_rr_artefact */
     uint8_t round; /* correction round, from 1 (round 1 indexes the input) */
 } rh_rr_fix;
