@@ -648,7 +648,8 @@ static void finish_learning(rh_qrs *q)
  * not ring through them. */
 static void lead_prime(const rh_qrs *q, lead *l, int32_t x0)
 {
-    int32_t s1 = x0 * q->L1, s2 = s1 * q->L1d;
+    /* wider arithmetic: the rings wrap like the running sums would */
+    int32_t s2 = (int32_t)(uint32_t)((uint64_t)(int64_t)x0 * (uint64_t)(q->L1 * q->L1d));
     /* virtual past: cs[m] = (m + 1) * x0 for m < 0 */
     for (int m = 1; m <= RING; m++)
         l->cs[(RING - m) & RMASK] = (uint32_t)(1 - m) * (uint32_t)x0;
@@ -681,10 +682,10 @@ static void lead_ticks(lead *l, const tick_offsets *o, int k, int64_t n0, int64_
         uint32_t m = n - back;
         int32_t s1 = (int32_t)(cs[n & RMASK] - cs[(n - L1) & RMASK]);
         int32_t s1_old = (int32_t)(cs[m & RMASK] - cs[(m - L1) & RMASK]);
-        sum2 += s1 - s1_old;
+        sum2 += (int64_t)s1 - s1_old;
         int32_t s2 = (int32_t)sum2;
         s2r[t & DMASK] = s2;
-        sum3 += s2 - s2r[(t - L2d) & DMASK];
+        sum3 += (int64_t)s2 - s2r[(t - L2d) & DMASK];
         double hp = (double)(scale * s2r[(t - mid2) & DMASK] - sum3);
         hpr[t & DMASK] = hp;
         double d = hp - hpr[(t - Dd) & DMASK];

@@ -44,7 +44,8 @@ rh_status rh_qrs_create(const rh_qrs_opts *opts, rh_qrs **out, rh_err *err);
 void rh_qrs_destroy(rh_qrs *q);
 
 /* Feeds `nframes` frames (adu, frame_stride values per frame, the leads in the
- * columns given at creation). Beats
+ * columns given at creation; the filters are exact for |adu| < 2^24, larger
+ * values wrap harmlessly and give meaningless beats). Beats
  * found are reported through fn(ctx, beat) before it returns. No allocation. */
 void rh_qrs_push(rh_qrs *q, const int32_t *frames, size_t nframes, rh_qrs_beat_fn fn, void *ctx);
 /* Ends the stream: decides the beats still pending and reports them. */

@@ -436,8 +436,11 @@ rh_status rh_welch_compute(const double *t_s, const double *y, size_t n, const r
     if (!(ov < 1) || !isfinite(fs) || !isfinite(seg_s))
         return RH_FAIL(err, RH_E_INVALID, "Welch options are not valid");
     double span = t_s[n - 1] - t_s[0];
-    if (!(span > 0) || span * fs > 1e9)
+    if (!(span > 0))
         return RH_FAIL(err, RH_E_INVALID, "the points span no usable time");
+    if (span * fs > (double)RH_WELCH_MAX_SAMPLES)
+        return RH_FAIL(err, RH_E_LIMIT, "more than %zu resampled samples (%.0f s at %g Hz)",
+                       RH_WELCH_MAX_SAMPLES, span, fs);
     size_t m = (size_t)floor(span * fs) + 1;
     if (m < 2)
         return RH_FAIL(err, RH_E_INVALID, "fewer than 2 resampled samples");

@@ -25,6 +25,8 @@
 
 /* Inputs longer than this are refused (E_LIMIT). */
 #define RH_SPECTRUM_MAX_POINTS ((size_t)4 * 1000 * 1000)
+/* Welch: resampled series longer than this are refused (46 days at 4 Hz). */
+#define RH_WELCH_MAX_SAMPLES   ((size_t)16 * 1000 * 1000)
 
 typedef struct rh_lomb {
     double df_hz;  /* bin spacing */
