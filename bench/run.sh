@@ -62,3 +62,50 @@ if command -v valgrind >/dev/null 2>&1; then
   rm -f "$out"
   echo "callgrind: $ir instructions for $n profiles = $(awk "BEGIN {printf \"%.2f\", $ir / $n / 1e6}") M instructions per profile"
 fi
+
+# --- heart signals (issue 3): QRS detection, HRV ---------------------------
+if [ -d "$shared/data/mitdb" ]; then
+  mitdb="$shared/data/mitdb"
+  nrec=$(ls "$mitdb"/*.hea | wc -l)
+  echo "== QRS: detection incl. file decoding, MIT-BIH DS1 ($nrec records of 30 min, 2 x 360 Hz)"
+  for leads in 2 1; do
+    "$build/bench/bench_qrs" "$mitdb" 5 $leads | tail -1
+  done
+  if command -v valgrind >/dev/null 2>&1; then
+    for fn in bench_detect_record:2 bench_detect_record:1 bench_decode_record:2; do
+      out=$(mktemp)
+      valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect="${fn%:*}" \
+        "$build/bench/bench_qrs" "$mitdb" 1 "${fn#*:}" >/dev/null 2>&1
+      ir=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
+      rm -f "$out"
+      what="detection incl. decoding, ${fn#*:} lead(s)"
+      [ "${fn%:*}" = bench_decode_record ] && what="decoding alone (header, read, checksums)"
+      echo "callgrind: $what: $(awk "BEGIN {printf \"%.1f\", $ir / $nrec / 1e6}") M instructions/record (gqrs: about 408 M)"
+    done
+  fi
+  echo "== EC57 accuracy of the same runs (rehabit ecg eval --detect, gross)"
+  for leads in 2 1; do
+    printf "%s lead(s): " $leads
+    "$build/src/cli/rehabit" ecg eval $(ls "$mitdb"/*.hea | sed 's/\.hea$//') --ref atr --detect \
+      --leads $leads | awk '/^gross/ {print "TP " $2 " FN " $3 " FP " $4 "  Se " $5 " %  +P " $6 " %"}'
+  done
+else
+  echo "== QRS: skipped ($shared/data/mitdb absent)"
+fi
+if [ -d "$shared/data/nsr2db" ]; then
+  for rec in nsr001 nsr004; do
+    echo "== HRV of a 24 h RR series: nsr2db $rec (best of 10)"
+    "$build/bench/bench_hrv" "$shared/data/nsr2db/$rec" ecg 10
+  done
+  echo "== rehabit hrv nsr001 --ann ecg --json, whole process (best of 5)"
+  best=999
+  for i in 1 2 3 4 5; do
+    t0=$(date +%s.%N)
+    "$build/src/cli/rehabit" hrv "$shared/data/nsr2db/nsr001" --ann ecg --json >/dev/null
+    t1=$(date +%s.%N)
+    best=$(awk "BEGIN {d = $t1 - $t0; print (d < $best) ? d : $best}")
+  done
+  echo "rehabit hrv (24 h, incl. reading the annotations and printing): ${best} s"
+else
+  echo "== HRV: skipped ($shared/data/nsr2db absent)"
+fi

@@ -91,6 +91,7 @@ typedef struct lead {
     uint32_t cs[RING]; /* running sum of the input (wraps; differences are exact) */
     uint32_t csum;
     /* internal rate */
+    int32_t s1[DRING]; /* s1 at each tick's last sample */
     int32_t s2[DRING]; /* moving sum of decimated s1 */
     double hp[DRING];  /* high-passed s2 (scaled by L2d) */
     double e2[DRING];  /* squared derivative */
@@ -110,18 +111,18 @@ typedef struct lead {
 } lead;
 
 typedef struct cand {
-    int64_t t;    /* tick of the feature peak */
-    double peak;  /* fused feature */
-    double slope; /* fused normalised maximum slope */
-    int64_t r;    /* R peak, input samples */
+    int64_t t;                    /* tick of the feature peak */
+    double peak;                  /* fused feature */
+    double slope;                 /* fused normalised maximum slope */
+    int64_t at;                   /* tick of the steepest slope of `lead` (locates the R peak) */
+    double lsl[RH_QRS_MAX_LEADS]; /* each lead's steepest slope over W before t */
     uint8_t lead;
     bool big; /* some lead in use is above the absolute QRS floor */
 } cand;
 
 /* Ring offsets of the internal-rate filters, fixed at creation. */
 typedef struct tick_offsets {
-    int64_t back_s1; /* input samples back to the s1 leaving the second moving sum */
-    int L1, L2d, mid2, Dd, W;
+    int L1, L1d, L2d, mid2, Dd, W;
 } tick_offsets;
 
 struct rh_qrs {
@@ -214,8 +215,8 @@ rh_status rh_qrs_create(const rh_qrs_opts *opts, rh_qrs **out, rh_err *err)
     /* hp tick j is computed from input sample j*k + k-1; its content is centred
      * (L1d-1)/2 + (L2d-1)/2 ticks and (L1-1)/2 input samples earlier. */
     q->dly_full = (int64_t)q->k * ((q->L1d - 1) / 2 + (q->L2d - 1) / 2) + (q->L1 - 1) / 2;
-    q->off = (tick_offsets){.back_s1 = (int64_t)q->k * q->L1d,
-                            .L1 = q->L1,
+    q->off = (tick_offsets){.L1 = q->L1,
+                            .L1d = q->L1d,
                             .L2d = q->L2d,
                             .mid2 = (q->L2d - 1) / 2,
                             .Dd = q->Dd,
@@ -355,11 +356,21 @@ static int64_t locate(const rh_qrs *q, const lead *l, int64_t slope_at)
     bhi = bhi < q->n - 1 ? bhi : q->n - 1;
     if (lo > hi)
         return c < 0 ? 0 : c;
-    /* baseline: the mean over +-200 ms, so a wide complex keeps its peak */
+    /* baseline: the mean over +-200 ms, so a wide complex keeps its peak;
+     * taken from s1 at the internal ticks in that span (tick t ends at input
+     * sample t k + k - 1), which is plenty for a mean over 400 ms */
     double base = 0;
-    for (int64_t i = blo; i <= bhi; i++)
-        base += s1_at(q, l, i);
-    base /= (double)(bhi - blo + 1);
+    int64_t k = q->k, ta = blo - (k - 1) <= 0 ? 0 : (blo - (k - 1) + k - 1) / k,
+            tb = bhi - (k - 1) < 0 ? -1 : (bhi - (k - 1)) / k;
+    if (tb >= ta) {
+        for (int64_t t = ta; t <= tb; t++)
+            base += (double)l->s1[t & DMASK];
+        base /= (double)(tb - ta + 1);
+    } else {
+        for (int64_t i = blo; i <= bhi; i++)
+            base += s1_at(q, l, i);
+        base /= (double)(bhi - blo + 1);
+    }
     double best = -1;
     int64_t bt = lo;
     for (int64_t i = lo; i <= hi; i++) {
@@ -379,7 +390,8 @@ static void describe(rh_qrs *q, cand *c)
     for (int li = 0; li < q->nleads; li++) {
         const lead *l = &q->ld[li];
         int64_t at;
-        double s = lead_max_slope(q, l, c->t - q->W, c->t, &at) / l->snorm;
+        c->lsl[li] = lead_max_slope(q, l, c->t - q->W, c->t, &at);
+        double s = c->lsl[li] / l->snorm;
         sl += q->we[li] * (s < CLIP ? s : CLIP);
         double gr = (double)l->g[c->t & DMASK], gn = gr * l->inv_norm;
         if (q->we[li] > 0 && gr >= 2 * l->abs_g)
@@ -387,7 +399,7 @@ static void describe(rh_qrs *q, cand *c)
         if (q->we[li] * gn > best) {
             best = q->we[li] * gn;
             c->lead = (uint8_t)li;
-            c->r = locate(q, l, at);
+            c->at = at;
         }
     }
     c->slope = sl;
@@ -443,9 +455,8 @@ static void update_leads(rh_qrs *q, const cand *c)
     int r = iround(0.05 * q->fsd);
     for (int li = 0; li < q->nleads; li++) {
         lead *l = &q->ld[li];
-        int64_t at;
         l->lev[l->nlev % NLEV] = lead_max_g(q, l, c->t - r, c->t + r);
-        l->slv[l->nlev % NLEV] = lead_max_slope(q, l, c->t - q->W, c->t, &at);
+        l->slv[l->nlev % NLEV] = c->lsl[li]; /* found by describe() */
         l->nlev++;
         set_norms(l, median8(l->lev, l->nlev), median8(l->slv, l->nlev));
     }
@@ -473,8 +484,11 @@ static void accept(rh_qrs *q, const cand *c, bool searchback, rh_qrs_beat_fn fn,
         if (q->c[i].t > c->t)
             q->c[keep++] = q->c[i];
     q->nc = keep;
-    rh_qrs_beat b = {
-        .sample = c->r, .strength = (float)(c->peak / (q->spk > 0 ? q->spk : 1)), .lead = c->lead};
+    /* the R peak is located only for beats (the input ring keeps several
+     * seconds, longer than a search-back reaches) */
+    rh_qrs_beat b = {.sample = locate(q, &q->ld[c->lead], c->at),
+                     .strength = (float)(c->peak / (q->spk > 0 ? q->spk : 1)),
+                     .lead = c->lead};
     fn(ctx, &b);
 }
 
@@ -654,7 +668,9 @@ static void lead_prime(const rh_qrs *q, lead *l, int32_t x0)
     for (int m = 1; m <= RING; m++)
         l->cs[(RING - m) & RMASK] = (uint32_t)(1 - m) * (uint32_t)x0;
     l->csum = 0;
+    int32_t s1 = (int32_t)(uint32_t)((uint64_t)(int64_t)x0 * (uint64_t)q->L1);
     for (int i = 0; i < DRING; i++) {
+        l->s1[i] = s1;
         l->s2[i] = s2;
         l->hp[i] = 0;
         l->e2[i] = 0;
@@ -670,19 +686,19 @@ static void lead_ticks(lead *l, const tick_offsets *o, int k, int64_t n0, int64_
     int64_t sum2 = l->sum2, sum3 = l->sum3;
     double e = l->e;
     const uint32_t *cs = l->cs;
-    int32_t *s2r = l->s2;
+    int32_t *s1r = l->s1, *s2r = l->s2;
     double *hpr = l->hp, *e2r = l->e2;
     float *gr = l->g;
     /* offsets as plain unsigned ring distances, in registers */
-    const uint32_t L1 = (uint32_t)o->L1, back = (uint32_t)o->back_s1, L2d = (uint32_t)o->L2d,
+    const uint32_t L1 = (uint32_t)o->L1, L1d = (uint32_t)o->L1d, L2d = (uint32_t)o->L2d,
                    mid2 = (uint32_t)o->mid2, Dd = (uint32_t)o->Dd, W = (uint32_t)o->W;
     const int64_t scale = o->L2d;
     uint32_t n = (uint32_t)n0, t = (uint32_t)t0;
     for (int i = 0; i < nt; i++, n += (uint32_t)k, t++) {
-        uint32_t m = n - back;
+        /* s1 leaving the second moving sum is the one of tick t - L1d */
         int32_t s1 = (int32_t)(cs[n & RMASK] - cs[(n - L1) & RMASK]);
-        int32_t s1_old = (int32_t)(cs[m & RMASK] - cs[(m - L1) & RMASK]);
-        sum2 += (int64_t)s1 - s1_old;
+        sum2 += (int64_t)s1 - s1r[(t - L1d) & DMASK];
+        s1r[t & DMASK] = s1;
         int32_t s2 = (int32_t)sum2;
         s2r[t & DMASK] = s2;
         sum3 += (int64_t)s2 - s2r[(t - L2d) & DMASK];
@@ -742,21 +758,29 @@ void rh_qrs_push(rh_qrs *q, const int32_t *frames, size_t nframes, rh_qrs_beat_f
         size_t nb = nframes < BATCH ? nframes : BATCH;
         int64_t n = q->n;
         /* input rate: only the running sums */
-        uint32_t c0 = l0->csum, c1 = l1->csum, *r0 = l0->cs, *r1 = l1->cs;
-        if (nl == 1) {
-            for (size_t i = 0; i < nb; i++, p0 += st) {
-                c0 += (uint32_t)*p0;
-                r0[(n + (int64_t)i) & RMASK] = c0;
+        uint32_t c0 = l0->csum, c1 = l1->csum;
+        for (size_t done = 0; done < nb;) {
+            /* a stretch that does not wrap around the ring */
+            size_t pos = (size_t)((n + (int64_t)done) & RMASK);
+            size_t len = nb - done < RING - pos ? nb - done : RING - pos;
+            uint32_t *r0 = l0->cs + pos, *r1 = l1->cs + pos;
+            if (nl == 1) {
+                for (size_t i = 0; i < len; i++, p0 += st) {
+                    c0 += (uint32_t)*p0;
+                    r0[i] = c0;
+                }
+            } else {
+                for (size_t i = 0; i < len; i++, p0 += st, p1 += st) {
+                    c0 += (uint32_t)*p0;
+                    c1 += (uint32_t)*p1;
+                    r0[i] = c0;
+                    r1[i] = c1;
+                }
             }
-        } else {
-            for (size_t i = 0; i < nb; i++, p0 += st, p1 += st) {
-                c0 += (uint32_t)*p0;
-                c1 += (uint32_t)*p1;
-                r0[(n + (int64_t)i) & RMASK] = c0;
-                r1[(n + (int64_t)i) & RMASK] = c1;
-            }
-            l1->csum = c1;
+            done += len;
         }
+        if (nl > 1)
+            l1->csum = c1;
         l0->csum = c0;
         /* internal ticks inside the batch: the first ends at sample n + kcount - 1 */
         int nt = 0;
