@@ -96,6 +96,14 @@ if [ -d "$shared/data/nsr2db" ]; then
   for rec in nsr001 nsr004; do
     echo "== HRV of a 24 h RR series: nsr2db $rec (best of 10)"
     "$build/bench/bench_hrv" "$shared/data/nsr2db/$rec" ecg 10
+    if command -v valgrind >/dev/null 2>&1; then
+      out=$(mktemp)
+      valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect=bench_hrv_full \
+        "$build/bench/bench_hrv" "$shared/data/nsr2db/$rec" ecg 1 >/dev/null 2>&1
+      ir=$(callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1; exit}')
+      rm -f "$out"
+      echo "callgrind: full HRV (time + Lomb + Welch + SD1/SD2 + DFA): $(awk "BEGIN {printf \"%.0f\", $ir / 1e6}") M instructions"
+    fi
   done
   echo "== rehabit hrv nsr001 --ann ecg --json, whole process (best of 5)"
   best=999

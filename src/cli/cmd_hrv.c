@@ -146,11 +146,10 @@ static const char *a1_zone(double a1)
     return "above_anaerobic_threshold";
 }
 
-static void put_freq(rh_jw *w, const rh_hrv_freq *f, bool short_term)
+static void put_freq(rh_jw *w, const rh_hrv_freq *f)
 {
     rh_jw_kdouble(w, "total_ms2", f->total_ms2);
-    if (!short_term)
-        rh_jw_kdouble(w, "ulf_ms2", f->ulf_ms2);
+    rh_jw_kdouble(w, "ulf_ms2", f->ulf_ms2); /* null with short-term bands */
     rh_jw_kdouble(w, "vlf_ms2", f->vlf_ms2);
     rh_jw_kdouble(w, "lf_ms2", f->lf_ms2);
     rh_jw_kdouble(w, "hf_ms2", f->hf_ms2);
@@ -161,7 +160,7 @@ static void put_freq(rh_jw *w, const rh_hrv_freq *f, bool short_term)
 
 /* The metric members shared by the top level, windows and the corrected
  * series. */
-static void put_metrics(rh_jw *w, const rh_hrv_result *r, bool short_term, bool zone)
+static void put_metrics(rh_jw *w, const rh_hrv_result *r, bool zone)
 {
     rh_jw_kint(w, "n_rr", (int64_t)r->n_rr);
     rh_jw_kint(w, "n_nn", (int64_t)r->n_nn);
@@ -180,7 +179,7 @@ static void put_metrics(rh_jw *w, const rh_hrv_result *r, bool short_term, bool 
     rh_jw_kdouble(w, "pnn50_pct", r->pnn50_pct);
     rh_jw_kdouble(w, "pnn50_tf_pct", r->pnn50_tf_pct);
     rh_jw_kstr(w, "method", "lomb");
-    put_freq(w, &r->lomb, short_term);
+    put_freq(w, &r->lomb);
     rh_jw_kdouble(w, "sd1_ms", r->sd1_ms);
     rh_jw_kdouble(w, "sd2_ms", r->sd2_ms);
     rh_jw_kdouble(w, "sampen", r->sampen);
@@ -193,7 +192,7 @@ static void put_metrics(rh_jw *w, const rh_hrv_result *r, bool short_term, bool 
     if (r->have_welch) {
         rh_jw_key(w, "welch");
         rh_jw_obj_begin(w);
-        put_freq(w, &r->welch, short_term);
+        put_freq(w, &r->welch);
         rh_jw_kint(w, "segments", (int64_t)r->welch.segments);
         rh_jw_obj_end(w);
     }
@@ -496,7 +495,7 @@ int rh_cmd_hrv(int argc, char **argv)
         rh_jw_init(&w, &b, RH_JW_PRETTY);
         rh_jw_obj_begin(&w);
         put_input(&w, &in, &s);
-        put_metrics(&w, &top, o.short_term, false);
+        put_metrics(&w, &top, false);
         put_parameters(&w, &o, &top, window_s, step_s);
         if (window_s > 0) {
             rh_jw_key(&w, "windows");
@@ -505,7 +504,7 @@ int rh_cmd_hrv(int argc, char **argv)
                 rh_jw_obj_begin(&w);
                 rh_jw_kdouble(&w, "start_s", win[i].start_s);
                 rh_jw_kdouble(&w, "end_s", win[i].end_s);
-                put_metrics(&w, &win[i].r, true, true);
+                put_metrics(&w, &win[i].r, true);
                 rh_jw_obj_end(&w);
             }
             rh_jw_arr_end(&w);
@@ -538,7 +537,7 @@ int rh_cmd_hrv(int argc, char **argv)
             rh_jw_arr_end(&w);
             rh_jw_key(&w, "hrv");
             rh_jw_obj_begin(&w);
-            put_metrics(&w, &cres, o.short_term, false);
+            put_metrics(&w, &cres, false);
             rh_jw_obj_end(&w);
             rh_jw_obj_end(&w);
         }

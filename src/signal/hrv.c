@@ -146,13 +146,15 @@ rh_status rh_hrv_dfa(const double *x, size_t n, int lo, int hi, double *alpha, r
          * zero: values stay small and the sums exact enough. */
         for (size_t b = 0; b < nb; b++) {
             const double *p = dev + b * (size_t)bs;
-            double z = 0, szv = 0, szz = 0, skz = 0;
-            for (int k = 1; k <= bs; k++) {
-                z += p[k - 1];
+            /* sum k z_k = (bs + 1) sum z - sum of the running sums of z */
+            double z = 0, szv = 0, szz = 0, sw = 0;
+            for (int k = 0; k < bs; k++) {
+                z += p[k];
                 szv += z;
                 szz += z * z;
-                skz += (double)k * z;
+                sw += szv;
             }
+            double skz = (nbs + 1) * szv - sw;
             double syy = szz - szv * szv / nbs, sky = skz - sk * szv / nbs;
             double res = syy - sky * sky / skk_c;
             ss += res > 0 ? res : 0;
