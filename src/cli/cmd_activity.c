@@ -132,6 +132,14 @@ static void summary(const rh_activity *a, const rh_activity_metrics *m, rh_buf *
         rh_buf_printf(b, "hr messages: %zu beats from a chest strap merged into the 1 Hz series\n",
                       a->nbeats);
     rh_buf_printf(b, "RR intervals: %zu\n", a->nrr);
+    if (m->have_hrv)
+        rh_buf_printf(
+            b,
+            "HRV (after correcting %zu beat%s, %.1f %%%s): mean NN %.1f ms, SDNN %.1f ms, "
+            "RMSSD %.1f ms (uncorrected %.1f ms)\n",
+            m->rr_artefacts, m->rr_artefacts == 1 ? "" : "s", m->rr_artefact_pct,
+            m->rr_artefact_pct > 5.0 ? ", too many: values unreliable" : "", m->hrv.mean_nn_ms,
+            m->hrv.sdnn_ms, m->hrv.rmssd_ms, m->uncorrected_rmssd_ms);
     rh_buf_printf(b, "sessions: %zu, laps: %zu, devices: %zu\n", a->nsessions, a->nlaps,
                   a->ndevices);
     for (size_t i = 0; i < a->nsessions; i++) {

@@ -466,6 +466,43 @@ rh_status rh_activity_compute_metrics(const rh_activity *a, double zone_lo_bpm, 
     return rh_activity_compute_metrics_for(a, zone_lo_bpm, zone_hi_bpm, NULL, out, err);
 }
 
+/* HRV of the recorded RR intervals after artefact correction (wearable RR
+ * streams carry missed and extra beats that would dominate SDNN/RMSSD); the
+ * uncorrected RMSSD/SDNN are kept beside it. */
+static rh_status rr_hrv(const rh_activity *a, rh_activity_metrics *out, rh_err *err)
+{
+    rh_rr_series s, fixed;
+    rh_rr_init(&s);
+    rh_rr_init(&fixed);
+    rh_rr_correction rep;
+    memset(&rep, 0, sizeof(rep));
+    rh_status st = rh_rr_reserve(&s, a->nrr, err);
+    double t = 0;
+    for (size_t i = 0; st == RH_OK && i < a->nrr; i++) {
+        t += a->rr_ms[i] / 1000.0;
+        st = rh_rr_append(&s, t, a->rr_ms[i], 'N', err);
+    }
+    rh_hrv_opts o = {0};
+    rh_hrv_result raw;
+    if (st == RH_OK)
+        st = rh_hrv_compute(&s, 0, s.n, &(rh_hrv_opts){.skip_nonlinear = true}, &raw, err);
+    if (st == RH_OK)
+        st = rh_rr_correct(&s, &fixed, &rep, err);
+    if (st == RH_OK)
+        st = rh_hrv_compute(&fixed, 0, fixed.n, &o, &out->hrv, err);
+    if (st == RH_OK) {
+        out->have_hrv = true;
+        out->rr_artefacts = rep.distinct;
+        out->rr_artefact_pct = rep.corrected_pct;
+        out->uncorrected_sdnn_ms = raw.sdnn_ms;
+        out->uncorrected_rmssd_ms = raw.rmssd_ms;
+    }
+    rh_rr_correction_release(&rep);
+    rh_rr_release(&fixed);
+    rh_rr_release(&s);
+    return st;
+}
+
 rh_status rh_activity_compute_metrics_for(const rh_activity *a, double zone_lo_bpm,
                                           double zone_hi_bpm, const rh_activity_person *person,
                                           rh_activity_metrics *out, rh_err *err)
@@ -486,6 +523,12 @@ rh_status rh_activity_compute_metrics_for(const rh_activity *a, double zone_lo_b
     out->banister_trimp = out->edwards_trimp = DNAN;
     for (int i = 0; i < 5; i++)
         out->edwards_min[i] = DNAN;
+    out->rr_artefact_pct = out->uncorrected_sdnn_ms = out->uncorrected_rmssd_ms = DNAN;
+    if (a->nrr >= 2) {
+        rh_status hst = rr_hrv(a, out, err);
+        if (hst != RH_OK)
+            return hst;
+    }
     if (a->nhr == 0)
         return RH_OK;
     double *t = rh_reallocarray(NULL, a->nhr, sizeof(*t));
@@ -1000,6 +1043,39 @@ void rh_activity_write_json(const rh_activity *a, const rh_activity_metrics *m, 
         rh_jw_kint(w, "rr_count", (int64_t)m->rr_count);
         rh_jw_kdouble(w, "banister_trimp", m->banister_trimp);
         rh_jw_kdouble(w, "edwards_trimp", m->edwards_trimp);
+        rh_jw_key(w, "hrv");
+        if (m->have_hrv) {
+            const rh_hrv_result *h = &m->hrv;
+            rh_jw_obj_begin(w);
+            rh_jw_kint(w, "n_rr", (int64_t)h->n_rr);
+            rh_jw_kint(w, "corrected_beats", (int64_t)m->rr_artefacts);
+            rh_jw_kdouble(w, "corrected_pct", m->rr_artefact_pct);
+            rh_jw_kstr(w, "quality",
+                       m->rr_artefact_pct > 5.0
+                           ? "poor: more than 5 % of beats corrected, values unreliable"
+                           : "acceptable: 5 % of beats corrected or fewer");
+            rh_jw_kdouble(w, "uncorrected_sdnn_ms", m->uncorrected_sdnn_ms);
+            rh_jw_kdouble(w, "uncorrected_rmssd_ms", m->uncorrected_rmssd_ms);
+            rh_jw_kdouble(w, "mean_nn_ms", h->mean_nn_ms);
+            rh_jw_kdouble(w, "sdnn_ms", h->sdnn_ms);
+            rh_jw_kdouble(w, "rmssd_ms", h->rmssd_ms);
+            rh_jw_kdouble(w, "pnn50_pct", h->pnn50_pct);
+            rh_jw_kdouble(w, "hr_bpm", h->hr_bpm);
+            rh_jw_kdouble(w, "lf_ms2", h->lomb.lf_ms2);
+            rh_jw_kdouble(w, "hf_ms2", h->lomb.hf_ms2);
+            rh_jw_kdouble(w, "lf_hf", h->lomb.lf_hf);
+            rh_jw_kdouble(w, "sd1_ms", h->sd1_ms);
+            rh_jw_kdouble(w, "sd2_ms", h->sd2_ms);
+            rh_jw_kdouble(w, "dfa_alpha1", h->dfa_alpha1);
+            rh_jw_kstr(w, "method",
+                       "RR intervals corrected for artefacts and ectopic beats (Lipponen & "
+                       "Tarvainen 2019; corrected_pct of beats changed); Lomb-Scargle "
+                       "spectrum; SD1/SD2 and DFA alpha1 unverified; exercise data are not "
+                       "stationary, so spectral values describe the session, not resting tone");
+            rh_jw_obj_end(w);
+        } else {
+            rh_jw_null(w);
+        }
         rh_jw_obj_end(w);
     }
     rh_jw_obj_end(w);

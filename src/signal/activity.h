@@ -33,6 +33,7 @@
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/jw.h"
+#include "signal/hrv.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -201,6 +202,15 @@ typedef struct rh_activity_metrics {
     double edwards_trimp;               /* needs HRmax */
     double edwards_min[5];              /* minutes in 50-60 ... 90-100 % HRmax */
     size_t rr_count;
+    /* HRV (signal/hrv, Lomb spectrum) of the RR intervals corrected for
+     * artefacts (Lipponen & Tarvainen 2019, signal/rr) when there are at
+     * least 2; the number and share of corrected beats and the uncorrected
+     * SDNN/RMSSD are reported beside it. */
+    bool have_hrv;
+    rh_hrv_result hrv;
+    size_t rr_artefacts; /* beats the correction changed */
+    double rr_artefact_pct;
+    double uncorrected_sdnn_ms, uncorrected_rmssd_ms;
 } rh_activity_metrics;
 
 /* Who the session belongs to, for TRIMP (NaN / 0 = unknown: that TRIMP is

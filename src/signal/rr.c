@@ -181,6 +181,11 @@ rh_status rh_rr_from_labelled_beats(const int64_t *samples, const char *labels, 
 #define LT_QD_WINDOW  91
 #define LT_MED_WINDOW 11
 #define LT_MAX_ROUNDS 10
+/* Floor of the quartile deviation (ms): a series steadier than the ~1 ms
+ * timing resolution of wearables (BLE reports RR in 1/1024 s), or RR derived
+ * from integer bpm, has a zero QD in places, which would make every jump,
+ * even a missed beat, invisible to the normalised tests. */
+#define LT_MIN_QD_MS  1.0
 
 const char *rh_rr_artefact_name(int kind)
 {
@@ -222,7 +227,8 @@ static void window_qd(const double *v, size_t n, size_t w, double *out, double *
         size_t m = b - a;
         memcpy(tmp, v + a, m * sizeof(double));
         qsort(tmp, m, sizeof(double), cmp_d);
-        out[i] = LT_ALPHA * (quantile_sorted(tmp, m, 0.75) - quantile_sorted(tmp, m, 0.25)) / 2;
+        double qd = (quantile_sorted(tmp, m, 0.75) - quantile_sorted(tmp, m, 0.25)) / 2;
+        out[i] = LT_ALPHA * (qd > LT_MIN_QD_MS ? qd : LT_MIN_QD_MS);
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include "../unit/formats/fit_encoder.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,52 @@ static void json_has_rr_ms_sessions_and_counts(void **state)
     assert_non_null(strstr(s, "\"partial\": false"));
     assert_non_null(strstr(s, "\"sha256\": \""));
     assert_non_null(strstr(s, "\"name\": \"record\""));
+    rh_buf_release(&out);
+    unlink(fit);
+    free(fit);
+}
+
+/* 400 RR intervals of sinus-like variation, one of them a missed beat (two
+ * intervals merged), as FIT hrv messages. */
+static char *rr_fit(void)
+{
+    fenc e = {0};
+    fe_begin(&e, 14);
+    fe_field hrv[] = {{0, 2, FT_UINT16}};
+    fe_def(&e, 0, false, 78, hrv, 1);
+    for (int i = 0; i < 400; i++) {
+        if (i == 201)
+            continue;
+        double v = 700 + 25 * sin(i * 0.3) + 6 * sin(i * 1.7);
+        if (i == 200)
+            v += 700 + 25 * sin(201 * 0.3) + 6 * sin(201 * 1.7);
+        fe_data(&e, 0);
+        fe_val(&e, (unsigned)lround(v), 2, false);
+    }
+    fe_end(&e);
+    char *p = write_temp(e.buf, e.n, ".fit");
+    free(e.buf);
+    return p;
+}
+
+static void rr_intervals_get_corrected_hrv_in_summary_and_json(void **state)
+{
+    (void)state;
+    char *fit = rr_fit();
+    const char *sum[] = {"rehabit", "activity", "show", fit, NULL};
+    rh_buf out;
+    rh_buf_init(&out, 0);
+    assert_int_equal(rh_test_run(sum, NULL, &out, NULL), 0);
+    assert_non_null(strstr(rh_buf_cstr(&out), "RR intervals: 399\n"));
+    assert_non_null(
+        strstr(rh_buf_cstr(&out), "HRV (after correcting 1 beat, 0.2 %): mean NN 700."));
+    rh_buf_reset(&out);
+    const char *js[] = {"rehabit", "activity", "show", "--json", fit, NULL};
+    assert_int_equal(rh_test_run(js, NULL, &out, NULL), 0);
+    const char *s = rh_buf_cstr(&out);
+    assert_non_null(strstr(s, "\"hrv\": {"));
+    assert_non_null(strstr(s, "\"n_rr\": 400"));
+    assert_non_null(strstr(s, "\"corrected_beats\": 1"));
     rh_buf_release(&out);
     unlink(fit);
     free(fit);
@@ -232,6 +279,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(csv_is_one_row_per_record_with_the_contract_columns),
         cmocka_unit_test(json_has_rr_ms_sessions_and_counts),
+        cmocka_unit_test(rr_intervals_get_corrected_hrv_in_summary_and_json),
         cmocka_unit_test(check_lines_and_exit_codes),
         cmocka_unit_test(zones_from_a_plan_or_a_range),
         cmocka_unit_test(rr_text_becomes_beats_and_rr_ms),

@@ -78,6 +78,46 @@ static void no_heart_rate_gives_null_metrics_not_zero(void **state)
     rh_activity_release(&a);
 }
 
+static void rr_intervals_give_corrected_hrv(void **state)
+{
+    (void)state;
+    rh_activity a;
+    rh_activity_init(&a, RH_ACTIVITY_FIT);
+    /* 600 beats of sinus-like variation with one missed beat (two intervals
+     * merged), which correction must split back */
+    double rr[600], sum2 = 0;
+    for (int i = 0; i < 600; i++)
+        rr[i] = 800 + 30 * sin(i * 0.3) + 8 * sin(i * 1.7);
+    for (int i = 1; i < 600; i++)
+        sum2 += (rr[i] - rr[i - 1]) * (rr[i] - rr[i - 1]);
+    double clean_rmssd = sqrt(sum2 / 599);
+    for (int i = 0; i < 600; i++) {
+        if (i == 301)
+            continue;
+        double v = i == 300 ? rr[300] + rr[301] : rr[i];
+        assert_int_equal(rh_activity_add_rr(&a, v, NULL), RH_OK);
+    }
+    assert_int_equal(rh_activity_finish(&a, NULL), RH_OK);
+    rh_activity_metrics m;
+    assert_int_equal(rh_activity_compute_metrics(&a, NAN, NAN, &m, NULL), RH_OK);
+    assert_true(m.have_hrv);
+    assert_true(m.rr_artefacts >= 1 && m.rr_artefacts <= 3);
+    assert_true(m.rr_artefact_pct < 1.0);
+    assert_true(fabs(m.hrv.mean_nn_ms - 800.0) < 2.0);
+    assert_true(fabs(m.hrv.rmssd_ms - clean_rmssd) < 0.05 * clean_rmssd);
+    assert_true(m.uncorrected_rmssd_ms > 2 * clean_rmssd); /* the missed beat dominated it */
+    rh_buf b;
+    rh_buf_init(&b, 0);
+    rh_jw w;
+    rh_jw_init(&w, &b, 0);
+    rh_activity_write_json(&a, &m, &w);
+    assert_int_equal(rh_jw_finish(&w), RH_OK);
+    assert_non_null(strstr(rh_buf_cstr(&b), "\"hrv\":{\"n_rr\":"));
+    assert_non_null(strstr(rh_buf_cstr(&b), "\"quality\":\"acceptable"));
+    rh_buf_release(&b);
+    rh_activity_release(&a);
+}
+
 static void times_format_with_milliseconds_only_when_needed(void **state)
 {
     (void)state;
@@ -95,6 +135,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(series_merges_duplicates_drops_zero_and_keeps_gaps),
         cmocka_unit_test(no_heart_rate_gives_null_metrics_not_zero),
+        cmocka_unit_test(rr_intervals_give_corrected_hrv),
         cmocka_unit_test(times_format_with_milliseconds_only_when_needed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

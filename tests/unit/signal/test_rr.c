@@ -147,6 +147,30 @@ static void clean_series_needs_no_correction(void **state)
     rh_rr_release(&s);
 }
 
+/* RR derived from whole bpm is constant for long stretches: the quartile
+ * deviation is zero there, and a missed beat must still be found. */
+static void steady_series_still_finds_a_missed_beat(void **state)
+{
+    (void)state;
+    double rr[200];
+    for (int i = 0; i < 200; i++)
+        rr[i] = i < 100 ? 500.0 : 60000.0 / 121;
+    rr[150] = 2 * rr[150];
+    rh_rr_series s, c;
+    build(&s, rr, 200);
+    rh_rr_init(&c);
+    rh_rr_correction rep;
+    assert_int_equal(rh_rr_correct(&s, &c, &rep, NULL), RH_OK);
+    assert_int_equal(rep.missed, 1);
+    assert_int_equal(rep.distinct, 1);
+    assert_int_equal(c.n, 201);
+    for (size_t i = 0; i < c.n; i++)
+        assert_true(c.rr_ms[i] > 490 && c.rr_ms[i] < 510);
+    rh_rr_correction_release(&rep);
+    rh_rr_release(&c);
+    rh_rr_release(&s);
+}
+
 static rh_status fault_correct(void *ctx)
 {
     const rh_rr_series *s = ctx;
@@ -182,6 +206,7 @@ int main(void)
         cmocka_unit_test(adjacency_needs_touching_intervals),
         cmocka_unit_test(corrects_ectopic_missed_and_extra_beats),
         cmocka_unit_test(clean_series_needs_no_correction),
+        cmocka_unit_test(steady_series_still_finds_a_missed_beat),
         cmocka_unit_test(correction_survives_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
