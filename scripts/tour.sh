@@ -38,13 +38,31 @@ for f in examples/profiles/*.json; do
 done
 
 if [ -d "$shared/data" ]; then
-    fit=$(ls "$shared"/data/fit/files/*.fit 2>/dev/null | head -n 1)
-    if [ -n "$fit" ] && "$bin" activity --help >/dev/null 2>&1; then
-        step activity show "$fit" --summary
-        "$bin" activity show "$fit" --summary
+    # Monitoring: a recorded session against the plan prescribed above.
+    fit=$shared/data/fit/files/hrv-activity.fit
+    [ -f "$fit" ] || fit=$(ls "$shared"/data/fit/files/*.fit 2>/dev/null | head -n 1)
+    if [ -n "$fit" ]; then
+        step activity show "$fit"
+        "$bin" activity show "$fit"
+        plan=$(mktemp)
+        "$bin" prescribe examples/profiles/g1-mud-s1-outpatient.json >"$plan"
+        step activity zones "$fit" --prescription g1-plan.json
+        "$bin" activity zones "$fit" --prescription "$plan"
+        rm -f "$plan"
     fi
-    if [ -f "$shared/data/mitdb/101.hea" ] && "$bin" hrv --help >/dev/null 2>&1; then
-        step hrv "$shared/data/mitdb/101" --ann atr "(first lines)"
-        "$bin" hrv "$shared/data/mitdb/101" --ann atr --json | head -30
+    # Resting HRV and beat detection on MIT-BIH records.
+    ecg=$(ls "$shared"/data/mitdb/*.hea 2>/dev/null | head -n 1)
+    if [ -n "$ecg" ]; then
+        ecg=${ecg%.hea}
+        step ecg peaks "$ecg"
+        "$bin" ecg peaks "$ecg"
+        step ecg eval "$ecg" --ref atr --detect
+        "$bin" ecg eval "$ecg" --ref atr --detect
+    fi
+    rec=$(ls "$shared"/data/nsr2db/*.hea 2>/dev/null | head -n 1)
+    if [ -n "$rec" ]; then
+        rec=${rec%.hea}
+        step hrv "$rec" --ann ecg
+        "$bin" hrv "$rec" --ann ecg
     fi
 fi

@@ -119,12 +119,12 @@ static void summary(const rh_activity *a, const rh_activity_metrics *m, rh_buf *
     rh_buf_printf(b, " (first to last timed sample)\n");
     size_t with_hr = 0;
     for (size_t i = 0; i < a->npoints; i++)
-        if (!isnan(a->points[i].hr_bpm))
+        if (a->points[i].hr_bpm > 0) /* 0 is the strap's "no contact" */
             with_hr++;
-    rh_buf_printf(b, "samples: %zu (%zu with heart rate)\n", a->npoints, with_hr);
+    rh_buf_printf(b, "samples: %zu (%zu with a heart rate above 0)\n", a->npoints, with_hr);
     if (m->hr_seconds > 0) {
-        rh_buf_printf(b, "heart rate: average %.1f bpm, max %g bpm over %zu seconds with a value\n",
-                      m->avg_hr_bpm, m->max_hr_bpm, m->hr_seconds);
+        rh_buf_printf(b, "heart rate: average %.1f bpm, max %g bpm over %g s with a value\n",
+                      m->avg_hr_bpm, m->max_hr_bpm, m->covered_s);
     } else {
         rh_buf_printf(b, "heart rate: no values\n");
     }
@@ -381,8 +381,8 @@ static int cmd_zones(int argc, char **argv)
         rh_jw_arr_begin(&w);
     } else {
         rh_buf_printf(&out, "file: %s%s\n", act.source, act.partial ? " (PARTIAL)" : "");
-        rh_buf_printf(&out, "heart-rate seconds: %zu (each value held up to %g s)\n", act.nhr,
-                      RH_ACTIVITY_HOLD_S);
+        rh_buf_printf(&out, "heart-rate values (1 Hz series): %zu, each standing for up to %g s\n",
+                      act.nhr, RH_ACTIVITY_HOLD_S);
     }
     for (size_t z = 0; st == RH_OK && z < plan.nzones; z++) {
         const rh_planzone *pz = &plan.zones[z];
