@@ -29,5 +29,25 @@ run prescribe fuzz/corpus/profile/bad_age
 if [ -d ../shared/data/fit/files ]; then
     for f in $(ls ../shared/data/fit/files/* | head -n 5); do run activity show "$f" --json; done
     run activity check ../shared/data/fit/negative/files/*
+    if [ -f ../shared/data/fit/files/hrv-activity.fit ]; then
+        run activity show ../shared/data/fit/files/hrv-activity.fit --json
+        build_plan=$(mktemp)
+        "$bin" prescribe examples/profiles/g1-mud-s1-outpatient.json >"$build_plan"
+        run activity zones ../shared/data/fit/files/hrv-activity.fit --prescription "$build_plan"
+        rm -f "$build_plan"
+    fi
+fi
+if [ -d ../shared/data/tcx_gpx ]; then
+    for f in $(find ../shared/data/tcx_gpx -name '*.tcx' -o -name '*.gpx' | sort | head -n 4); do
+        run activity show "$f" --json
+    done
+fi
+run hrm decode 16 4b 00 04 40 03
+rec=$(ls ../shared/data/mitdb/*.hea 2>/dev/null | head -n 1 || true)
+if [ -n "$rec" ]; then
+    rec=${rec%.hea}
+    run ecg peaks "$rec" --json
+    run ecg eval "$rec" --ref atr --detect
+    run hrv "$rec" --ann atr --json --window 300 --method welch --correct
 fi
 exit $fail
