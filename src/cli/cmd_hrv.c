@@ -346,7 +346,11 @@ static void text_metrics(rh_buf *b, const rh_hrv_result *r, bool short_term)
     P("LF/HF", r->lomb.lf_hf, "");
     P("SD1", r->sd1_ms, " ms (unverified)");
     P("SD2", r->sd2_ms, " ms (unverified)");
-    P("SampEn", r->sampen, " (unverified)");
+    if (r->sampen_skipped)
+        rh_buf_printf(b, "  %-14s - (not computed over more than %d NN: O(n^2); use --window)\n",
+                      "SampEn", RH_HRV_SAMPEN_MAX_N);
+    else
+        P("SampEn", r->sampen, " (unverified)");
     P("DFA alpha1", r->dfa_alpha1, " (unverified)");
     P("DFA alpha2", r->dfa_alpha2, " (unverified)");
     if (r->have_welch) {

@@ -19,7 +19,7 @@ void rh_hrv_opts_resolve(rh_hrv_opts *o)
     if (!(o->pnn_ms > 0))
         o->pnn_ms = 50;
     if (o->sampen_max_n == 0)
-        o->sampen_max_n = 20000;
+        o->sampen_max_n = RH_HRV_SAMPEN_MAX_N;
     if (!(o->welch_opts.fs_hz > 0))
         o->welch_opts.fs_hz = 4;
     if (!(o->welch_opts.segment_s > 0))

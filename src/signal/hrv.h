@@ -56,8 +56,11 @@ typedef struct rh_hrv_opts {
     bool toolkit_times;  /* round NN times (relative to the first interval) to 6
                             significant digits, as get_hrv's awk prints them */
     bool skip_nonlinear; /* leave SD1/SD2, SampEn and DFA out (NaN) */
-    size_t sampen_max_n; /* sample entropy only up to this many NN (0 = 20000) */
+    size_t sampen_max_n; /* sample entropy only up to this many NN (0: the default) */
 } rh_hrv_opts;
+
+/* Sample entropy is O(n^2): above this many NN it is skipped by default. */
+#define RH_HRV_SAMPEN_MAX_N 20000
 
 typedef struct rh_hrv_freq {
     double total_ms2, ulf_ms2, vlf_ms2, lf_ms2, hf_ms2; /* ulf NaN for short-term bands */
