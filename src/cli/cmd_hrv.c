@@ -10,6 +10,8 @@
 
 #include "base/alloc.h"
 #include "base/jw.h"
+#include "core/catalog.h"
+#include "core/plandata.h"
 #include "formats/ecgrec.h"
 #include "formats/rrtext.h"
 #include "formats/wfdb.h"
@@ -25,13 +27,13 @@
 
 #include "base/banned.h"
 
-/* DFA alpha1 thresholds for exercise (not in the project's knowledge notes:
- * unverified, cited from memory): about 0.75 at the aerobic (first
- * ventilatory) threshold, Rogers et al., Front Physiol 11:596567, 2021; about
- * 0.5 at the anaerobic (second) threshold, Rogers et al., J Funct Morphol
- * Kinesiol 6:38, 2021. */
-#define DFA_A1_AEROBIC   0.75
-#define DFA_A1_ANAEROBIC 0.5
+/* The DFA alpha1 exercise thresholds are knowledge (data/formulas.json,
+ * dfa_alpha1_thresholds, with their evidence and status); the knowledge base
+ * is loaded only when windows are asked for, the one place they are used. */
+typedef struct a1_limits {
+    const rh_dfa_threshold *aerobic, *anaerobic;
+    const char *fingerprint;
+} a1_limits;
 
 static void usage(FILE *fp)
 {
@@ -61,7 +63,9 @@ static void usage(FILE *fp)
             "  --unit s|ms        unit of the RR text (default: detected)\n"
             "  --ann ANNOTATOR    read RECORD.ANNOTATOR (e.g. atr)\n"
             "  --detect           detect the beats in RECORD's signals\n"
-            "  --signal N, --leads 1|2   lead choice for --detect (see rehabit ecg)\n\n"
+            "  --signal N, --leads 1|2   lead choice for --detect (see rehabit ecg)\n"
+            "  --data DIR         knowledge base for the DFA alpha1 thresholds of the\n"
+            "                     windows (default: the built-in copy)\n\n"
             "examples:\n"
             "  rehabit hrv rest.txt\n"
             "  rehabit hrv data/mitdb/101 --ann atr --json\n"
@@ -135,13 +139,13 @@ static rh_status load_detected(const char *record, int signal, int leads, rh_rr_
     return st;
 }
 
-static const char *a1_zone(double a1)
+static const char *a1_zone(const a1_limits *lim, double a1)
 {
     if (isnan(a1))
         return NULL;
-    if (a1 > DFA_A1_AEROBIC)
+    if (a1 > lim->aerobic->alpha1)
         return "below_aerobic_threshold";
-    if (a1 > DFA_A1_ANAEROBIC)
+    if (a1 > lim->anaerobic->alpha1)
         return "between_thresholds";
     return "above_anaerobic_threshold";
 }
@@ -160,7 +164,7 @@ static void put_freq(rh_jw *w, const rh_hrv_freq *f)
 
 /* The metric members shared by the top level, windows and the corrected
  * series. */
-static void put_metrics(rh_jw *w, const rh_hrv_result *r, bool zone)
+static void put_metrics(rh_jw *w, const rh_hrv_result *r, const a1_limits *zone)
 {
     rh_jw_kint(w, "n_rr", (int64_t)r->n_rr);
     rh_jw_kint(w, "n_nn", (int64_t)r->n_nn);
@@ -188,7 +192,7 @@ static void put_metrics(rh_jw *w, const rh_hrv_result *r, bool zone)
     rh_jw_kdouble(w, "dfa_alpha1", r->dfa_alpha1);
     rh_jw_kdouble(w, "dfa_alpha2", r->dfa_alpha2);
     if (zone)
-        rh_jw_kstr(w, "dfa_alpha1_zone", a1_zone(r->dfa_alpha1));
+        rh_jw_kstr(w, "dfa_alpha1_zone", a1_zone(zone, r->dfa_alpha1));
     if (r->have_welch) {
         rh_jw_key(w, "welch");
         rh_jw_obj_begin(w);
@@ -207,8 +211,24 @@ static void put_band(rh_jw *w, const char *k, double lo, double hi)
     rh_jw_arr_end(w);
 }
 
+static void put_threshold(rh_jw *w, const char *key, const rh_dfa_threshold *t)
+{
+    rh_jw_key(w, key);
+    rh_jw_obj_begin(w);
+    rh_jw_kstr(w, "id", t->id);
+    rh_jw_kdouble(w, "alpha1", t->alpha1);
+    rh_jw_kstr(w, "status", t->status);
+    rh_jw_kstr(w, "note", t->note);
+    rh_jw_key(w, "evidence");
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < t->n_evidence; i++)
+        rh_jw_str(w, t->evidence[i]);
+    rh_jw_arr_end(w);
+    rh_jw_obj_end(w);
+}
+
 static void put_parameters(rh_jw *w, const rh_hrv_opts *o, const rh_hrv_result *r, double window_s,
-                           double step_s)
+                           double step_s, const a1_limits *lim)
 {
     rh_jw_key(w, "parameters");
     rh_jw_obj_begin(w);
@@ -271,11 +291,14 @@ static void put_parameters(rh_jw *w, const rh_hrv_opts *o, const rh_hrv_result *
     put_band(w, "alpha1_beats", 4, 16);
     put_band(w, "alpha2_beats", 16, 64);
     rh_jw_kstr(w, "boxes", "non-overlapping from the start, linear detrend (Peng et al. 1995)");
-    rh_jw_kdouble(w, "alpha1_aerobic_threshold", DFA_A1_AEROBIC);
-    rh_jw_kdouble(w, "alpha1_anaerobic_threshold", DFA_A1_ANAEROBIC);
-    rh_jw_kstr(w, "thresholds_source",
-               "Rogers et al. Front Physiol 2021 (0.75), J Funct Morphol Kinesiol 2021 (0.5): "
-               "unverified estimates");
+    if (lim) {
+        put_threshold(w, "alpha1_aerobic_threshold", lim->aerobic);
+        put_threshold(w, "alpha1_anaerobic_threshold", lim->anaerobic);
+        rh_jw_kstr(w, "zones",
+                   "alpha1 > aerobic: below_aerobic_threshold; > anaerobic: between_thresholds; "
+                   "otherwise above_anaerobic_threshold. Only for windows recorded during "
+                   "exercise: at rest the zone means nothing");
+    }
     rh_jw_obj_end(w);
     if (window_s > 0) {
         rh_jw_kdouble(w, "window_s", window_s);
@@ -291,7 +314,51 @@ static void put_parameters(rh_jw *w, const rh_hrv_opts *o, const rh_hrv_result *
     rh_jw_str(w, "dfa_alpha2");
     rh_jw_str(w, "dfa_alpha1_zone");
     rh_jw_arr_end(w);
+    if (lim)
+        rh_jw_kstr(w, "catalog_fingerprint", lim->fingerprint);
     rh_jw_obj_end(w);
+}
+
+/* Loads the thresholds the windows are classified by. */
+static rh_status load_limits(const char *data_dir, rh_catalog **cat, a1_limits *lim, rh_err *err)
+{
+    rh_status st = rh_catalog_load_default(data_dir, cat, err);
+    if (st != RH_OK)
+        return st;
+    lim->aerobic = rh_dfa_threshold_find(*cat, "aerobic_threshold");
+    lim->anaerobic = rh_dfa_threshold_find(*cat, "anaerobic_threshold");
+    lim->fingerprint = rh_catalog_fingerprint(*cat);
+    if (!lim->aerobic || !lim->anaerobic)
+        return RH_FAIL(err, RH_E_INVALID,
+                       "the knowledge base has no dfa_alpha1_thresholds (data/formulas.json)");
+    return RH_OK;
+}
+
+/* One line per window for people; the JSON has every metric. */
+static void text_windows(rh_buf *b, const rh_hrv_window *win, size_t nwin, const a1_limits *lim)
+{
+    rh_buf_printf(b, "%10s %10s %6s %8s %8s %8s %8s  %s\n", "start_s", "end_s", "HR", "SDNN",
+                  "RMSSD", "LF/HF", "DFA a1", "DFA a1 zone (unverified estimate)");
+    for (size_t i = 0; i < nwin; i++) {
+        const rh_hrv_result *r = &win[i].r;
+        char v[5][32];
+        const double x[6] = {r->hr_bpm, r->sdnn_ms, r->rmssd_ms, r->lomb.lf_hf, r->dfa_alpha1, NAN};
+        for (int k = 0; k < 5; k++) {
+            if (isnan(x[k]))
+                snprintf(v[k], sizeof(v[k]), "-");
+            else
+                snprintf(v[k], sizeof(v[k]), k == 3 || k == 4 ? "%.2f" : "%.1f", x[k]);
+        }
+        const char *z = a1_zone(lim, r->dfa_alpha1);
+        rh_buf_printf(b, "%10.1f %10.1f %6s %8s %8s %8s %8s  %s\n", win[i].start_s, win[i].end_s,
+                      v[0], v[1], v[2], v[3], v[4], z ? z : "-");
+    }
+    rh_buf_printf(b,
+                  "DFA a1 zones: above %g below the aerobic threshold (%s, %s), at or below %g "
+                  "above the anaerobic threshold (%s, %s); they mean something only for windows "
+                  "recorded during exercise, not at rest\n",
+                  lim->aerobic->alpha1, lim->aerobic->id, lim->aerobic->status,
+                  lim->anaerobic->alpha1, lim->anaerobic->id, lim->anaerobic->status);
 }
 
 static void put_input(rh_jw *w, const input *in, const rh_rr_series *s)
@@ -362,22 +429,29 @@ static void text_metrics(rh_buf *b, const rh_hrv_result *r, bool short_term)
 
 int rh_cmd_hrv(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},         {"window", required_argument, NULL, 'w'},
-        {"step", required_argument, NULL, 's'},   {"method", required_argument, NULL, 'm'},
-        {"correct", no_argument, NULL, 'c'},      {"short", no_argument, NULL, 'S'},
-        {"exact-times", no_argument, NULL, 'x'},  {"unit", required_argument, NULL, 'u'},
-        {"ann", required_argument, NULL, 'a'},    {"detect", no_argument, NULL, 'd'},
-        {"signal", required_argument, NULL, 'g'}, {"leads", required_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"window", required_argument, NULL, 'w'},
+                                         {"step", required_argument, NULL, 's'},
+                                         {"method", required_argument, NULL, 'm'},
+                                         {"correct", no_argument, NULL, 'c'},
+                                         {"short", no_argument, NULL, 'S'},
+                                         {"exact-times", no_argument, NULL, 'x'},
+                                         {"unit", required_argument, NULL, 'u'},
+                                         {"ann", required_argument, NULL, 'a'},
+                                         {"detect", no_argument, NULL, 'd'},
+                                         {"signal", required_argument, NULL, 'g'},
+                                         {"leads", required_argument, NULL, 'l'},
+                                         {"data", required_argument, NULL, 'D'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     bool json = false, correct = false, detect = false;
     double window_s = 0, step_s = 0;
-    const char *ann = NULL;
+    const char *ann = NULL, *data_dir = NULL;
     int signal = -1, leads = 0;
     rh_hrv_opts o = {.toolkit_times = true};
     rh_rrtext_opts to = {0};
     int c;
-    while ((c = getopt_long(argc, argv, "hjw:s:m:cSxu:a:dg:l:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hjw:s:m:cSxu:a:dg:l:D:", opts, NULL)) != -1) {
         char *end;
         switch (c) {
         case 'j':
@@ -433,6 +507,9 @@ int rh_cmd_hrv(int argc, char **argv)
                 return rh_cli_usage_error("hrv", "--leads is 1 or 2, not '%s'", optarg);
             leads = optarg[0] - '0';
             break;
+        case 'D':
+            data_dir = optarg;
+            break;
         case 'h':
             usage(stdout);
             return RH_EXIT_OK;
@@ -471,8 +548,15 @@ int rh_cmd_hrv(int argc, char **argv)
                                       in.path);
         st = rh_rrtext_read(in.path, &to, &s, &in.text, &err);
     }
-    if (st != RH_OK)
+    rh_catalog *cat = NULL;
+    a1_limits lim = {0};
+    if (st == RH_OK && window_s > 0)
+        st = load_limits(data_dir, &cat, &lim, &err);
+    if (st != RH_OK) {
+        rh_catalog_destroy(cat);
+        rh_rr_release(&s);
         return rh_cli_fail(&err);
+    }
 
     rh_hrv_result top;
     rh_hrv_window *win = NULL;
@@ -499,8 +583,8 @@ int rh_cmd_hrv(int argc, char **argv)
         rh_jw_init(&w, &b, RH_JW_PRETTY);
         rh_jw_obj_begin(&w);
         put_input(&w, &in, &s);
-        put_metrics(&w, &top, false);
-        put_parameters(&w, &o, &top, window_s, step_s);
+        put_metrics(&w, &top, NULL);
+        put_parameters(&w, &o, &top, window_s, step_s, cat ? &lim : NULL);
         if (window_s > 0) {
             rh_jw_key(&w, "windows");
             rh_jw_arr_begin(&w);
@@ -508,7 +592,7 @@ int rh_cmd_hrv(int argc, char **argv)
                 rh_jw_obj_begin(&w);
                 rh_jw_kdouble(&w, "start_s", win[i].start_s);
                 rh_jw_kdouble(&w, "end_s", win[i].end_s);
-                put_metrics(&w, &win[i].r, true);
+                put_metrics(&w, &win[i].r, &lim);
                 rh_jw_obj_end(&w);
             }
             rh_jw_arr_end(&w);
@@ -541,7 +625,7 @@ int rh_cmd_hrv(int argc, char **argv)
             rh_jw_arr_end(&w);
             rh_jw_key(&w, "hrv");
             rh_jw_obj_begin(&w);
-            put_metrics(&w, &cres, false);
+            put_metrics(&w, &cres, NULL);
             rh_jw_obj_end(&w);
             rh_jw_obj_end(&w);
         }
@@ -559,8 +643,11 @@ int rh_cmd_hrv(int argc, char **argv)
         rh_buf_printf(&b, ")\nwhole recording (Lomb spectrum%s):\n",
                       o.toolkit_times ? ", get_hrv times" : "");
         text_metrics(&b, &top, o.short_term);
-        if (window_s > 0)
-            rh_buf_printf(&b, "%zu windows of %g s (use --json for them)\n", nwin, window_s);
+        if (window_s > 0) {
+            rh_buf_printf(&b, "%zu windows of %g s, step %g s (short-term bands):\n", nwin,
+                          window_s, step_s > 0 ? step_s : window_s);
+            text_windows(&b, win, nwin, &lim);
+        }
         if (correct) {
             rh_buf_printf(&b,
                           "corrected (Lipponen & Tarvainen): %zu of %zu beats (%.2f %%): %zu "
@@ -576,5 +663,6 @@ int rh_cmd_hrv(int argc, char **argv)
     rh_rr_correction_release(&rep);
     rh_rr_release(&cs);
     rh_rr_release(&s);
+    rh_catalog_destroy(cat);
     return rc;
 }

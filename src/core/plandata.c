@@ -416,6 +416,8 @@ typedef struct formulas_file {
     size_t nhr;
     intensity_class *classes;
     size_t nclasses;
+    rh_dfa_threshold *dfa;
+    size_t ndfa;
 } formulas_file;
 
 void rh_formulas_kind_destroy(void *obj)
@@ -425,15 +427,84 @@ void rh_formulas_kind_destroy(void *obj)
         return;
     for (size_t i = 0; i < f->nhr; i++)
         free_evidence(f->hr[i].evidence);
+    for (size_t i = 0; i < f->ndfa; i++)
+        free_evidence(f->dfa[i].evidence);
     rh_free(f->hr);
     rh_free(f->classes);
+    rh_free(f->dfa);
     rh_free(f);
+}
+
+static const char *const dfa_boundaries[] = {"aerobic_threshold", "anaerobic_threshold", NULL};
+
+/* The two DFA alpha1 boundaries, each once; alpha1 falls with intensity, so
+ * the aerobic value must be above the anaerobic one. */
+static rh_status load_dfa_thresholds(rh_jx *jx, const rh_json *root, rh_catalog_reg *reg,
+                                     formulas_file *f)
+{
+    static const char *const keys[] = {"id",     "boundary", "alpha1", "note",
+                                       "status", "evidence", NULL};
+    rh_json *arr = NULL;
+    rh_status rc = rh_jx_array(jx, root, "dfa_alpha1_thresholds", true, &arr);
+    if (rc == RH_OK) {
+        f->dfa = rh_calloc(rh_json_array_size(arr) + 1, sizeof(*f->dfa));
+        if (!f->dfa)
+            rc = RH_FAIL(jx->err, RH_E_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; rc == RH_OK && i < rh_json_array_size(arr); i++) {
+        size_t m1 = rh_jx_push_key(jx, "dfa_alpha1_thresholds");
+        size_t m2 = rh_jx_push_index(jx, i);
+        const rh_json *t = rh_json_array_get(arr, i);
+        rh_dfa_threshold *x = &f->dfa[i];
+        int b = 0;
+        f->ndfa++;
+        rc = rh_jx_check_keys(jx, t, keys);
+        if (rc == RH_OK)
+            rc = rh_jx_str(jx, t, "id", true, &x->id);
+        if (rc == RH_OK)
+            rc = rh_jx_enum(jx, t, "boundary", true, dfa_boundaries, &b, NULL);
+        if (rc == RH_OK)
+            x->boundary = dfa_boundaries[b];
+        for (size_t j = 0; rc == RH_OK && j < i; j++)
+            if (strcmp(f->dfa[j].boundary, x->boundary) == 0)
+                rc = rh_jx_fail(jx, "boundary", RH_E_INVALID, "'%s' is given twice", x->boundary);
+        if (rc == RH_OK)
+            rc = rh_jx_num(jx, t, "alpha1", true, 0.1, 2.0, &x->alpha1, NULL);
+        if (rc == RH_OK)
+            rc = rh_jx_str(jx, t, "note", true, &x->note);
+        if (rc == RH_OK)
+            rc = rh_jx_str(jx, t, "status", true, &x->status);
+        if (rc == RH_OK)
+            rc = read_evidence(jx, t, &x->evidence, &x->n_evidence);
+        if (rc == RH_OK)
+            rc = rh_catalog_reg_entry(reg, jx, x->id, "dfa_threshold", t);
+        rh_jx_pop(jx, m2);
+        rh_jx_pop(jx, m1);
+    }
+    if (rc != RH_OK)
+        return rc;
+    const rh_dfa_threshold *aer = NULL, *ana = NULL;
+    for (size_t i = 0; i < f->ndfa; i++) {
+        if (strcmp(f->dfa[i].boundary, "aerobic_threshold") == 0)
+            aer = &f->dfa[i];
+        else
+            ana = &f->dfa[i];
+    }
+    if (!aer || !ana)
+        return rh_jx_fail(jx, "dfa_alpha1_thresholds", RH_E_INVALID,
+                          "needs both an aerobic_threshold and an anaerobic_threshold entry");
+    if (!(aer->alpha1 > ana->alpha1))
+        return rh_jx_fail(jx, "dfa_alpha1_thresholds", RH_E_INVALID,
+                          "the aerobic alpha1 (%g) must be above the anaerobic one (%g): alpha1 "
+                          "falls as intensity rises",
+                          aer->alpha1, ana->alpha1);
+    return RH_OK;
 }
 
 rh_status rh_formulas_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg, void **obj)
 {
     static const char *const keys[] = {RH_CATALOG_ENVELOPE_KEYS, "hr_max", "intensity_classes",
-                                       NULL};
+                                       "dfa_alpha1_thresholds", NULL};
     static const char *const hkeys[] = {"id",   "code",   "intercept", "age_coef",
                                         "note", "status", "evidence",  NULL};
     static const char *const ckeys[] = {"id",  "class",  "hrr_pct",  "hrmax_pct", "rpe",
@@ -505,6 +576,8 @@ rh_status rh_formulas_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *
         rh_jx_pop(jx, m2);
         rh_jx_pop(jx, m1);
     }
+    if (rc == RH_OK)
+        rc = load_dfa_thresholds(jx, root, reg, f);
     if (rc != RH_OK) {
         rh_formulas_kind_destroy(f);
         return rc;
@@ -544,6 +617,15 @@ const rh_hrmax_formula *rh_hrmax_formula_at(const rh_catalog *cat, size_t i)
 double rh_hrmax_eval(const rh_hrmax_formula *f, double age_y)
 {
     return f->intercept + f->age_coef * age_y;
+}
+
+const rh_dfa_threshold *rh_dfa_threshold_find(const rh_catalog *cat, const char *boundary)
+{
+    const formulas_file *f = formulas(cat);
+    for (size_t i = 0; f && i < f->ndfa; i++)
+        if (strcmp(f->dfa[i].boundary, boundary) == 0)
+            return &f->dfa[i];
+    return NULL;
 }
 
 int rh_intensity_rank(const rh_catalog *cat, const char *klass)

@@ -84,6 +84,21 @@ const rh_hrmax_formula *rh_hrmax_formula_at(const rh_catalog *cat, size_t i);
 /* intercept + age_coef * age */
 double rh_hrmax_eval(const rh_hrmax_formula *f, double age_y);
 
+/* DFA alpha1 value at an exercise threshold ("aerobic_threshold",
+ * "anaerobic_threshold"): an estimate whose status says how well it rests
+ * on its evidence. Owned by the catalog; NULL if absent. */
+typedef struct rh_dfa_threshold {
+    const char *id;
+    const char *boundary;
+    double alpha1;
+    const char *note;
+    const char *status;
+    const char *const *evidence;
+    size_t n_evidence;
+} rh_dfa_threshold;
+
+const rh_dfa_threshold *rh_dfa_threshold_find(const rh_catalog *cat, const char *boundary);
+
 /* Rank of an intensity class name (light < moderate < vigorous ...), -1 if unknown. */
 int rh_intensity_rank(const rh_catalog *cat, const char *klass);
 

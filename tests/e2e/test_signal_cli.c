@@ -411,6 +411,84 @@ static void hrv_rr_text_units_and_nulls(void **state)
     rh_buf_release(&err);
 }
 
+static const char *zone_of(double a1, double aer, double ana)
+{
+    return a1 > aer   ? "below_aerobic_threshold"
+           : a1 > ana ? "between_thresholds"
+                      : "above_anaerobic_threshold";
+}
+
+/* Checks every window's zone against the thresholds the output states;
+ * returns how many windows were above the anaerobic threshold. */
+static size_t check_zones(json_t *j, double want_aer)
+{
+    json_t *dfa = json_object_get(json_object_get(j, "parameters"), "dfa");
+    json_t *aer = json_object_get(dfa, "alpha1_aerobic_threshold");
+    json_t *ana = json_object_get(dfa, "alpha1_anaerobic_threshold");
+    assert_float_equal(num(aer, "alpha1"), want_aer, 0);
+    assert_string_equal(json_string_value(json_object_get(aer, "status")), "unverified");
+    assert_non_null(json_string_value(
+        json_object_get(json_object_get(j, "parameters"), "catalog_fingerprint")));
+    size_t above = 0, i;
+    json_t *w;
+    json_array_foreach(json_object_get(j, "windows"), i, w)
+    {
+        double a1 = num(w, "dfa_alpha1");
+        const char *z = json_string_value(json_object_get(w, "dfa_alpha1_zone"));
+        assert_non_null(z);
+        assert_string_equal(z, zone_of(a1, num(aer, "alpha1"), num(ana, "alpha1")));
+        above += strcmp(z, "above_anaerobic_threshold") == 0;
+    }
+    return above;
+}
+
+/* The thresholds are knowledge-base data: a reviewed copy given with --data
+ * changes the zones, and the text output lists the windows. */
+static void dfa_zones_come_from_the_knowledge_base(void **state)
+{
+    (void)state;
+    rh_buf out, err;
+    rh_buf_init(&out, 0);
+    rh_buf_init(&err, 0);
+    json_t *j;
+    const char *argv[] = {"rehabit", "hrv", rec, "--ann", "atr", "--window", "120", "--json", NULL};
+    assert_int_equal(run(argv, &out, &err, &j), 0);
+    size_t n = json_array_size(json_object_get(j, "windows"));
+    assert_true(n >= 2);
+    check_zones(j, 0.75);
+    json_decref(j);
+
+    char kb[200], cmd[600];
+    snprintf(kb, sizeof(kb), "%s/kb", dir);
+    snprintf(cmd, sizeof(cmd),
+             "cp -r data '%s' && sed -i 's/\"alpha1\": 0.75/\"alpha1\": 5/; "
+             "s/\"alpha1\": 0.5/\"alpha1\": 4.9/' '%s/formulas.json'",
+             kb, kb);
+    assert_int_equal(system(cmd), 0);
+    const char *edited[] = {"rehabit", "hrv",    rec,      "--ann", "atr", "--window",
+                            "120",     "--json", "--data", kb,      NULL};
+    /* 5 is outside the accepted range: refused with the file and path */
+    assert_int_not_equal(run(edited, &out, &err, NULL), 0);
+    assert_non_null(strstr(rh_buf_cstr(&err), "formulas.json"));
+    assert_non_null(strstr(rh_buf_cstr(&err), "$.dfa_alpha1_thresholds[0].alpha1"));
+    snprintf(cmd, sizeof(cmd),
+             "sed -i 's/\"alpha1\": 5,/\"alpha1\": 1.95,/; s/\"alpha1\": 4.9,/\"alpha1\": 1.9,/' "
+             "'%s/formulas.json'",
+             kb);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(run(edited, &out, &err, &j), 0);
+    assert_int_equal(check_zones(j, 1.95), n); /* every window is now "above" */
+    json_decref(j);
+
+    const char *text[] = {"rehabit", "hrv", rec, "--ann", "atr", "--window", "120", NULL};
+    assert_int_equal(run(text, &out, &err, NULL), 0);
+    assert_non_null(strstr(rh_buf_cstr(&out), "DFA a1 zone (unverified estimate)"));
+    assert_non_null(strstr(rh_buf_cstr(&out), "(dfa_a1.aerobic, unverified)"));
+    assert_non_null(strstr(rh_buf_cstr(&out), "not at rest"));
+    rh_buf_release(&out);
+    rh_buf_release(&err);
+}
+
 static void errors_name_the_place_and_print_nothing(void **state)
 {
     (void)state;
@@ -488,6 +566,7 @@ int main(void)
         cmocka_unit_test(hrv_annotations_default_contract),
         cmocka_unit_test(hrv_options_add_their_own_keys),
         cmocka_unit_test(hrv_rr_text_units_and_nulls),
+        cmocka_unit_test(dfa_zones_come_from_the_knowledge_base),
         cmocka_unit_test(errors_name_the_place_and_print_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

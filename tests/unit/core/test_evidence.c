@@ -240,6 +240,9 @@ static void every_entry_is_complete_and_well_formed(void **state)
                                                                  : NULL;
         if (want_note && strcmp(e->note, want_note) != 0)
             fail_msg("'%s' is in the file of note '%s'", e->id, e->note);
+        /* works from outside the notes are cited from memory */
+        if (strncmp(e->id, "ext:", 4) == 0 && strcmp(e->status, "unverified") != 0)
+            fail_msg("'%s' comes from outside the notes but is '%s'", e->id, e->status);
         if (!e->citation[0] || !e->finding || !e->finding[0] || !e->section || !e->grade_basis ||
             !e->grade_basis[0])
             fail_msg("'%s' lacks a citation, finding, section or grade_basis", e->id);
