@@ -131,8 +131,8 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     size_t total = (size_t)rounds * n;
     printf("catalog load: %.1f ms (%zu files)\n", (t1 - t0) * 1e3, rh_catalog_file_count(cat));
-    printf("profiles: %zu (%zu produced a plan) in %.3f s = %.0f profiles/s, %.3f ms each\n",
-           total, ok, t3 - t2, (double)total / (t3 - t2), (t3 - t2) * 1e3 / (double)total);
+    printf("profiles: %zu (%zu produced a plan) in %.3f s = %.0f profiles/s, %.3f ms each\n", total,
+           ok, t3 - t2, (double)total / (t3 - t2), (t3 - t2) * 1e3 / (double)total);
     printf("last JSON output: %zu bytes; peak resident memory: %ld KiB\n", out.len, ru.ru_maxrss);
     rh_buf_release(&out);
     rh_catalog_destroy(cat);

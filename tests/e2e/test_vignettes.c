@@ -408,10 +408,11 @@ static void screen_gives_decisions_without_components(void **state)
 static void text_plans_show_bpm_targets_in_both_languages(void **state)
 {
     (void)state;
-    const char *en[] = {"rehabit", "prescribe", "examples/profiles/g1-mud-s1-outpatient.json",
-                        "--format", "text", NULL};
-    const char *zh[] = {"rehabit", "prescribe", "examples/profiles/p2-hsp-late-subacute.json",
-                        "--format", "text", "--lang", "zh", NULL};
+    const char *en[] = {"rehabit",  "prescribe", "examples/profiles/g1-mud-s1-outpatient.json",
+                        "--format", "text",      NULL};
+    const char *zh[] = {"rehabit",  "prescribe", "examples/profiles/p2-hsp-late-subacute.json",
+                        "--format", "text",      "--lang",
+                        "zh",       NULL};
     rh_buf out;
     rh_buf_init(&out, 0);
     assert_int_equal(rh_test_run(en, NULL, &out, NULL), 0);
