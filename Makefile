@@ -51,7 +51,7 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 format-check:
-	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+	./scripts/format-check.sh
 
 deps:
 	./scripts/deps.sh all

@@ -8,7 +8,7 @@ what=${1:-build}
 pkgs="build-essential cmake ninja-build pkg-config libjansson-dev libsodium-dev libexpat1-dev"
 case "$what" in
   build) ;;
-  test) pkgs="$pkgs libcmocka-dev" ;;
+  test) pkgs="$pkgs libcmocka-dev clang-format" ;;
   fuzz) pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev" ;;
   bench) pkgs="$pkgs libcmocka-dev valgrind gpsbabel" ;;
   all) pkgs="$pkgs libcmocka-dev clang libclang-rt-14-dev valgrind gpsbabel clang-format" ;;
