@@ -172,7 +172,7 @@ rh_status rh_activity_set_col(rh_activity *a, size_t index, rh_activity_col col,
         double *p = rh_reallocarray(NULL, a->cap_points, sizeof(double));
         if (!p)
             return RH_FAIL(err, RH_E_NOMEM, "out of memory storing samples");
-        for (size_t i = 0; i < a->cap_points; i++)
+        for (size_t i = 0; i < a->npoints; i++) /* a column holds [0, npoints) */
             p[i] = DNAN;
         a->cols[col] = p;
     }
@@ -264,6 +264,53 @@ static int64_t floor_div(int64_t a, int64_t b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+static bool run_in_order(const hr_item *it, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (it[i].t_s < it[i - 1].t_s)
+            return false;
+    return true;
+}
+
+/* The 1 Hz series from two runs each in time order: samples it[0, np) and
+ * beats it[np, n). A second with at least one beat takes the mean of its
+ * beats, else the mean of its samples, each summed in file order (the same
+ * values, in the same order, as the grouping after a stable sort). */
+static rh_status merge_series(rh_activity *a, const hr_item *it, size_t np, size_t n, rh_err *err)
+{
+    size_t m = 0;
+    for (size_t i = 0, j = np; i < np || j < n; m++) {
+        int64_t s = (j >= n || (i < np && it[i].t_s < it[j].t_s)) ? it[i].t_s : it[j].t_s;
+        while (i < np && it[i].t_s == s)
+            i++;
+        while (j < n && it[j].t_s == s)
+            j++;
+    }
+    int64_t *ts = rh_reallocarray(NULL, m, sizeof(*ts));
+    double *hr = rh_reallocarray(NULL, m, sizeof(*hr));
+    if (!ts || !hr) {
+        rh_free(ts);
+        rh_free(hr);
+        return RH_FAIL(err, RH_E_NOMEM, "out of memory building the heart-rate series");
+    }
+    size_t out = 0;
+    for (size_t i = 0, j = np; i < np || j < n; out++) {
+        int64_t s = (j >= n || (i < np && it[i].t_s < it[j].t_s)) ? it[i].t_s : it[j].t_s;
+        double bsum = 0.0, psum = 0.0;
+        size_t bcnt = 0, pcnt = 0;
+        for (; j < n && it[j].t_s == s; j++, bcnt++)
+            bsum += it[j].hr;
+        for (; i < np && it[i].t_s == s; i++, pcnt++)
+            psum += it[i].hr;
+        ts[out] = s;
+        hr[out] = bcnt ? bsum / (double)bcnt : psum / (double)pcnt;
+    }
+    a->hr_t_s = ts;
+    a->hr_bpm = hr;
+    a->nhr = out;
+    return RH_OK;
+}
+
 /* Builds the 1 Hz series: see the rule in the header. */
 static rh_status build_series(rh_activity *a, rh_err *err)
 {
@@ -346,6 +393,7 @@ static rh_status build_series(rh_activity *a, rh_err *err)
             tb = p->time_base;
         }
     }
+    size_t np = k;
     for (size_t i = 0; i < a->nbeats; i++) {
         const rh_activity_beat *b = &a->beats[i];
         if (b->time_base != RH_TIME_NONE && b->bpm > 0 &&
@@ -359,7 +407,17 @@ static rh_status build_series(rh_activity *a, rh_err *err)
         rh_free(items);
         return RH_OK;
     }
-    /* Most files are in time order: sort only when needed. */
+    /* items[0, np) are the samples, items[np, n) the beats. When each run is
+     * in time order (most files: the beats only restart the clock), a merge
+     * gives every second its values in file order without sorting. */
+    if (run_in_order(items, np) && run_in_order(items + np, n - np)) {
+        rh_status st = merge_series(a, items, np, n, err);
+        if (st == RH_OK)
+            a->hr_time_base = tb;
+        rh_free(items);
+        return st;
+    }
+    /* Otherwise sort (only when needed). */
     for (size_t i = 1; i < n; i++) {
         if (cmp_item(&items[i - 1], &items[i]) > 0) {
             qsort(items, n, sizeof(*items), cmp_item);

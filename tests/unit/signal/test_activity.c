@@ -130,6 +130,75 @@ static void times_format_with_milliseconds_only_when_needed(void **state)
     assert_string_equal(t, "1969-12-31T23:59:59.999Z");
 }
 
+static void beat(rh_activity *a, int64_t t_ms, double bpm)
+{
+    rh_activity_beat b = {.t_ms = t_ms, .time_base = RH_TIME_UTC, .bpm = bpm};
+    assert_int_equal(rh_activity_add_beat(a, &b, NULL), RH_OK);
+}
+
+/* Beats win every second they fall in (mean of the beats there); samples fill
+ * the other seconds; the result is the same whether the samples are in time
+ * order (merged) or not (sorted). */
+static void beats_win_their_seconds_in_and_out_of_order(void **state)
+{
+    (void)state;
+    for (int backwards = 0; backwards < 2; backwards++) {
+        rh_activity a;
+        rh_activity_init(&a, RH_ACTIVITY_FIT);
+        if (backwards)
+            add(&a, 105, 150); /* first in the file, last in time */
+        add(&a, 100, 100);
+        add(&a, 101, 101);
+        add(&a, 101, 104);
+        add(&a, 102, 120);
+        add(&a, 104, 140);
+        if (!backwards)
+            add(&a, 105, 150);
+        beat(&a, 101100, 90);
+        beat(&a, 101900, 91);
+        beat(&a, 103000, 0); /* invalid: no beat there */
+        beat(&a, 103500, 95);
+        beat(&a, 106000, 97);
+        assert_int_equal(rh_activity_finish(&a, NULL), RH_OK);
+        static const int64_t want_t[] = {100, 101, 102, 103, 104, 105, 106};
+        static const double want_hr[] = {100, 90.5, 120, 95, 140, 150, 97};
+        assert_int_equal(a.nhr, 7);
+        for (size_t i = 0; i < 7; i++) {
+            assert_int_equal(a.hr_t_s[i], want_t[i]);
+            assert_true(a.hr_bpm[i] == want_hr[i]);
+        }
+        rh_activity_release(&a);
+    }
+}
+
+/* A column that appears mid-stream reads absent before its first value and
+ * keeps its values across growth. */
+static void columns_appear_late_and_survive_growth(void **state)
+{
+    (void)state;
+    rh_activity a;
+    rh_activity_init(&a, RH_ACTIVITY_FIT);
+    double cols[RH_COL_COUNT];
+    for (int c = 0; c < RH_COL_COUNT; c++)
+        cols[c] = NAN;
+    for (int i = 0; i < 1000; i++) {
+        if (i >= 10) /* the column starts at sample 10 */
+            cols[RH_COL_POWER_W] = i;
+        assert_int_equal(
+            rh_activity_add_point_cols(&a, i * 1000, RH_TIME_UTC, 100, cols, NULL, NULL), RH_OK);
+    }
+    assert_int_equal(rh_activity_set_col(&a, 5, RH_COL_LAT_DEG, 45.5, NULL), RH_OK);
+    for (size_t i = 0; i < 1000; i++) {
+        double p = rh_activity_col_get(&a, i, RH_COL_POWER_W);
+        assert_true(i < 10 ? isnan(p) : p == (double)i);
+        double lat = rh_activity_col_get(&a, i, RH_COL_LAT_DEG);
+        assert_true(i == 5 ? lat == 45.5 : isnan(lat));
+        assert_true(isnan(rh_activity_col_get(&a, i, RH_COL_SPEED_M_S)));
+    }
+    assert_null(a.cols[RH_COL_SPEED_M_S]);
+    rh_activity_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +206,8 @@ int main(void)
         cmocka_unit_test(no_heart_rate_gives_null_metrics_not_zero),
         cmocka_unit_test(rr_intervals_give_corrected_hrv),
         cmocka_unit_test(times_format_with_milliseconds_only_when_needed),
+        cmocka_unit_test(beats_win_their_seconds_in_and_out_of_order),
+        cmocka_unit_test(columns_appear_late_and_survive_growth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
