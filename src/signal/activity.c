@@ -125,6 +125,22 @@ void rh_activity_reserve(rh_activity *a, size_t n)
     }
 }
 
+/* The first value of columns not allocated yet (bit c of `fresh`). */
+static __attribute__((noinline)) rh_status
+add_fresh_cols(rh_activity *a, size_t i, const double *cols, unsigned fresh, rh_err *err)
+{
+    for (int c = 0; c < RH_COL_COUNT; c++) {
+        if (!(fresh >> c & 1u))
+            continue;
+        rh_status st = rh_activity_set_col(a, i, (rh_activity_col)c, cols[c], err);
+        if (st != RH_OK) {
+            a->npoints--; /* nothing half-added */
+            return st;
+        }
+    }
+    return RH_OK;
+}
+
 rh_status rh_activity_add_point_cols(rh_activity *a, int64_t t_ms, rh_time_base tb, double hr_bpm,
                                      const double *cols, size_t *index, rh_err *err)
 {
@@ -140,16 +156,29 @@ rh_status rh_activity_add_point_cols(rh_activity *a, int64_t t_ms, rh_time_base 
     p->time_base = (uint8_t)tb;
     p->segment = (uint8_t)(a->segments > 255 ? 255 : a->segments);
     a->npoints++;
-    for (int c = 0; c < RH_COL_COUNT; c++) {
-        if (a->cols[c]) {
-            a->cols[c][i] = cols[c];
-        } else if (!isnan(cols[c])) {
-            rh_status st = rh_activity_set_col(a, i, (rh_activity_col)c, cols[c], err);
-            if (st != RH_OK) {
-                a->npoints--; /* nothing half-added */
-                return st;
-            }
-        }
+    /* Every allocated column gets its value (NaN = absent); a value for a
+     * column not allocated yet allocates it (once per column). */
+    unsigned fresh = 0;
+#define RH_PUT_COL(c)                \
+    do {                             \
+        if (a->cols[c])              \
+            a->cols[c][i] = cols[c]; \
+        else if (!isnan(cols[c]))    \
+            fresh |= 1u << (c);      \
+    } while (0)
+    RH_PUT_COL(RH_COL_DISTANCE_M);
+    RH_PUT_COL(RH_COL_SPEED_M_S);
+    RH_PUT_COL(RH_COL_ALTITUDE_M);
+    RH_PUT_COL(RH_COL_CADENCE_RPM);
+    RH_PUT_COL(RH_COL_POWER_W);
+    RH_PUT_COL(RH_COL_LAT_DEG);
+    RH_PUT_COL(RH_COL_LON_DEG);
+#undef RH_PUT_COL
+    _Static_assert(RH_COL_COUNT == 7, "one RH_PUT_COL per column");
+    if (fresh) {
+        rh_status st = add_fresh_cols(a, i, cols, fresh, err);
+        if (st != RH_OK)
+            return st;
     }
     if (index)
         *index = i;
