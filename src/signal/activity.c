@@ -293,6 +293,48 @@ static int64_t floor_div(int64_t a, int64_t b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/* End of the run in order starting at it[i] (at most n). */
+static size_t run_end(const hr_item *it, size_t i, size_t n)
+{
+    for (i++; i < n && cmp_item(&it[i - 1], &it[i]) <= 0; i++)
+        ;
+    return i;
+}
+
+/* Stable sort of it[0, n) by cmp_item: a natural merge sort, so the few
+ * backward steps of a real file cost a few passes, not n log n. Equal items
+ * keep their file order. Fails with: E_NOMEM. */
+static rh_status sort_items(hr_item *it, size_t n, rh_err *err)
+{
+    hr_item *tmp = rh_reallocarray(NULL, n, sizeof(*tmp));
+    if (!tmp)
+        return RH_FAIL(err, RH_E_NOMEM, "out of memory building the heart-rate series");
+    hr_item *src = it, *dst = tmp;
+    for (;;) {
+        size_t runs = 0;
+        for (size_t lo = 0; lo < n; runs++) {
+            size_t mid = run_end(src, lo, n), hi = mid < n ? run_end(src, mid, n) : n;
+            size_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                dst[o++] = cmp_item(&src[b], &src[a]) < 0 ? src[b++] : src[a++];
+            while (a < mid)
+                dst[o++] = src[a++];
+            while (b < hi)
+                dst[o++] = src[b++];
+            lo = hi;
+        }
+        hr_item *t = src;
+        src = dst;
+        dst = t;
+        if (runs <= 1)
+            break;
+    }
+    if (src != it)
+        memcpy(it, src, n * sizeof(*it));
+    rh_free(tmp);
+    return RH_OK;
+}
+
 static bool run_in_order(const hr_item *it, size_t n)
 {
     for (size_t i = 1; i < n; i++)
@@ -449,7 +491,11 @@ static rh_status build_series(rh_activity *a, rh_err *err)
     /* Otherwise sort (only when needed). */
     for (size_t i = 1; i < n; i++) {
         if (cmp_item(&items[i - 1], &items[i]) > 0) {
-            qsort(items, n, sizeof(*items), cmp_item);
+            rh_status st = sort_items(items, n, err);
+            if (st != RH_OK) {
+                rh_free(items);
+                return st;
+            }
             break;
         }
     }
