@@ -25,11 +25,58 @@
 #define MAX_MESSAGE (1u + 2u * 255u * 255u)
 #define WINDOW      (256u * 1024u)
 
+/* Loads of 2, 4 and 8 bytes in either byte order (memcpy: no alignment). */
+#if defined(__BYTE_ORDER__) && \
+    (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ || __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+#define HOST_BIG (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+
+static inline uint16_t rd16(const uint8_t *p, bool big)
+{
+    uint16_t v;
+    memcpy(&v, p, sizeof(v));
+    return big != HOST_BIG ? __builtin_bswap16(v) : v;
+}
+
+static inline uint32_t rd32(const uint8_t *p, bool big)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof(v));
+    return big != HOST_BIG ? __builtin_bswap32(v) : v;
+}
+
+static inline uint64_t rd64(const uint8_t *p, bool big)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof(v));
+    return big != HOST_BIG ? __builtin_bswap64(v) : v;
+}
+#else
+static inline uint16_t rd16(const uint8_t *p, bool big)
+{
+    return big ? (uint16_t)((unsigned)p[0] << 8 | p[1]) : (uint16_t)((unsigned)p[1] << 8 | p[0]);
+}
+
+static inline uint32_t rd32(const uint8_t *p, bool big)
+{
+    return big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+               : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static inline uint64_t rd64(const uint8_t *p, bool big)
+{
+    uint64_t hi = rd32(p + (big ? 0 : 4), big), lo = rd32(p + (big ? 4 : 0), big);
+    return hi << 32 | lo;
+}
+#endif
+
 /* ------------------------------------------------------------------ CRC */
 
-static uint16_t crc_tab[8][256];
+#define CRC_SLICES 16
+static uint16_t crc_tab[CRC_SLICES][256];
 static once_flag crc_once = ONCE_FLAG_INIT;
 
+/* crc_tab[k][b]: the CRC-16/ARC register after byte b followed by k zero
+ * bytes, from a zero register. */
 static void crc_init(void)
 {
     for (unsigned i = 0; i < 256; i++) {
@@ -39,34 +86,27 @@ static void crc_init(void)
         crc_tab[0][i] = c;
     }
     for (unsigned i = 0; i < 256; i++)
-        for (int k = 1; k < 8; k++)
+        for (int k = 1; k < CRC_SLICES; k++)
             crc_tab[k][i] =
                 (uint16_t)((crc_tab[k - 1][i] >> 8) ^ crc_tab[0][crc_tab[k - 1][i] & 0xFF]);
 }
 
-/* Slicing by 8: CRC-16/ARC of eight bytes per step. */
+/* Slicing by 16: CRC-16/ARC of sixteen bytes per step, sixteen independent
+ * lookups in 8 KiB of tables (the same instructions per byte as slicing by 8,
+ * but more of them run in parallel); the tail byte by byte. */
 static uint16_t crc_run(uint16_t crc, const uint8_t *p, size_t n)
 {
-    while (n >= 8) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        uint32_t a, b;
-        memcpy(&a, p, 4);
-        memcpy(&b, p + 4, 4);
-        a ^= crc;
-#else
-        uint32_t a =
-            ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24) ^
-            crc;
-        uint32_t b =
-            (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
-#endif
-        crc = (uint16_t)(crc_tab[7][a & 0xFF] ^ crc_tab[6][(a >> 8) & 0xFF] ^
-                         crc_tab[5][(a >> 16) & 0xFF] ^ crc_tab[4][a >> 24] ^ crc_tab[3][b & 0xFF] ^
-                         crc_tab[2][(b >> 8) & 0xFF] ^ crc_tab[1][(b >> 16) & 0xFF] ^
-                         crc_tab[0][b >> 24]);
-        p += 8;
-        n -= 8;
+#define CRC_WORD(w, k)                                                  \
+    (crc_tab[(k) + 3][(w)&0xFF] ^ crc_tab[(k) + 2][((w) >> 8) & 0xFF] ^ \
+     crc_tab[(k) + 1][((w) >> 16) & 0xFF] ^ crc_tab[(k)][(w) >> 24])
+    while (n >= 16) {
+        uint32_t a = rd32(p, false) ^ crc, b = rd32(p + 4, false), c = rd32(p + 8, false),
+                 e = rd32(p + 12, false);
+        crc = (uint16_t)(CRC_WORD(a, 12) ^ CRC_WORD(b, 8) ^ CRC_WORD(c, 4) ^ CRC_WORD(e, 0));
+        p += 16;
+        n -= 16;
     }
+#undef CRC_WORD
     while (n--)
         crc = (uint16_t)((crc >> 8) ^ crc_tab[0][(crc ^ *p++) & 0xFF]);
     return crc;
@@ -134,50 +174,6 @@ enum {
 };
 
 static const uint8_t bt_size[BT_COUNT] = {1, 1, 1, 2, 2, 4, 4, 1, 4, 8, 1, 2, 4, 1, 8, 8, 8};
-
-/* Loads of 2, 4 and 8 bytes in either byte order (memcpy: no alignment). */
-#if defined(__BYTE_ORDER__) && \
-    (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ || __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
-#define HOST_BIG (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
-
-static inline uint16_t rd16(const uint8_t *p, bool big)
-{
-    uint16_t v;
-    memcpy(&v, p, sizeof(v));
-    return big != HOST_BIG ? __builtin_bswap16(v) : v;
-}
-
-static inline uint32_t rd32(const uint8_t *p, bool big)
-{
-    uint32_t v;
-    memcpy(&v, p, sizeof(v));
-    return big != HOST_BIG ? __builtin_bswap32(v) : v;
-}
-
-static inline uint64_t rd64(const uint8_t *p, bool big)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof(v));
-    return big != HOST_BIG ? __builtin_bswap64(v) : v;
-}
-#else
-static inline uint16_t rd16(const uint8_t *p, bool big)
-{
-    return big ? (uint16_t)((unsigned)p[0] << 8 | p[1]) : (uint16_t)((unsigned)p[1] << 8 | p[0]);
-}
-
-static inline uint32_t rd32(const uint8_t *p, bool big)
-{
-    return big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-               : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
-static inline uint64_t rd64(const uint8_t *p, bool big)
-{
-    uint64_t hi = rd32(p + (big ? 0 : 4), big), lo = rd32(p + (big ? 4 : 0), big);
-    return hi << 32 | lo;
-}
-#endif
 
 /* One element of base type `bt` at p as a number; false when it holds the
  * type's invalid value (compared on the raw bits, before any scaling). */

@@ -35,6 +35,29 @@ static void crc_is_crc16_arc(void **state)
     fe_end(&e);
     assert_int_equal(rh_fit_crc16(0, e.buf, e.n), 0);
     free(e.buf);
+    /* Against a bit-by-bit CRC-16/ARC, every length and alignment around the
+     * 16-byte steps, and split anywhere. */
+    uint8_t buf[300];
+    uint32_t x = 1;
+    for (size_t i = 0; i < sizeof(buf); i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (uint8_t)(x >> 16);
+    }
+    for (size_t off = 0; off < 4; off++) {
+        for (size_t len = 0; len + off <= sizeof(buf); len++) {
+            uint16_t want = 0x1D0F;
+            for (size_t i = 0; i < len; i++) {
+                want ^= buf[off + i];
+                for (int k = 0; k < 8; k++)
+                    want = (uint16_t)((want & 1) ? (want >> 1) ^ 0xA001 : want >> 1);
+            }
+            assert_int_equal(rh_fit_crc16(0x1D0F, buf + off, len), want);
+            size_t cut = len * 7 / 11;
+            assert_int_equal(
+                rh_fit_crc16(rh_fit_crc16(0x1D0F, buf + off, cut), buf + off + cut, len - cut),
+                want);
+        }
+    }
 }
 
 /* A record with heart_rate declared as base type `type` (size bytes). */
