@@ -12,6 +12,12 @@ if [ -d "$shared/data/fit/files" ]; then
   bytes=$(cat "$fitdir"/* | wc -c)
   echo "== FIT: full decode into the activity model ($bytes bytes, $(ls "$fitdir" | wc -l) files)"
   "$build/bench/bench_fit" "$fitdir" 20
+  # The same with freed memory kept by glibc between files (no trimming, no
+  # mmap): the decoder without the kernel handing the model's pages out again
+  # for every file, which dominates the wall time above on some machines.
+  printf 'model memory kept between files: '
+  MALLOC_TRIM_THRESHOLD_=1000000000 MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TOP_PAD_=100000000 \
+    "$build/bench/bench_fit" "$fitdir" 20 | tail -n 1
   if command -v valgrind >/dev/null 2>&1; then
     out=$(mktemp)
     valgrind --tool=callgrind --callgrind-out-file="$out" --toggle-collect=bench_decode_all \

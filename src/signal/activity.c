@@ -125,6 +125,22 @@ void rh_activity_reserve(rh_activity *a, size_t n)
     }
 }
 
+/* The first value of columns not allocated yet (bit c of `fresh`). */
+static __attribute__((noinline)) rh_status
+add_fresh_cols(rh_activity *a, size_t i, const double *cols, unsigned fresh, rh_err *err)
+{
+    for (int c = 0; c < RH_COL_COUNT; c++) {
+        if (!(fresh >> c & 1u))
+            continue;
+        rh_status st = rh_activity_set_col(a, i, (rh_activity_col)c, cols[c], err);
+        if (st != RH_OK) {
+            a->npoints--; /* nothing half-added */
+            return st;
+        }
+    }
+    return RH_OK;
+}
+
 rh_status rh_activity_add_point_cols(rh_activity *a, int64_t t_ms, rh_time_base tb, double hr_bpm,
                                      const double *cols, size_t *index, rh_err *err)
 {
@@ -140,16 +156,29 @@ rh_status rh_activity_add_point_cols(rh_activity *a, int64_t t_ms, rh_time_base 
     p->time_base = (uint8_t)tb;
     p->segment = (uint8_t)(a->segments > 255 ? 255 : a->segments);
     a->npoints++;
-    for (int c = 0; c < RH_COL_COUNT; c++) {
-        if (a->cols[c]) {
-            a->cols[c][i] = cols[c];
-        } else if (!isnan(cols[c])) {
-            rh_status st = rh_activity_set_col(a, i, (rh_activity_col)c, cols[c], err);
-            if (st != RH_OK) {
-                a->npoints--; /* nothing half-added */
-                return st;
-            }
-        }
+    /* Every allocated column gets its value (NaN = absent); a value for a
+     * column not allocated yet allocates it (once per column). */
+    unsigned fresh = 0;
+#define RH_PUT_COL(c)                \
+    do {                             \
+        if (a->cols[c])              \
+            a->cols[c][i] = cols[c]; \
+        else if (!isnan(cols[c]))    \
+            fresh |= 1u << (c);      \
+    } while (0)
+    RH_PUT_COL(RH_COL_DISTANCE_M);
+    RH_PUT_COL(RH_COL_SPEED_M_S);
+    RH_PUT_COL(RH_COL_ALTITUDE_M);
+    RH_PUT_COL(RH_COL_CADENCE_RPM);
+    RH_PUT_COL(RH_COL_POWER_W);
+    RH_PUT_COL(RH_COL_LAT_DEG);
+    RH_PUT_COL(RH_COL_LON_DEG);
+#undef RH_PUT_COL
+    _Static_assert(RH_COL_COUNT == 7, "one RH_PUT_COL per column");
+    if (fresh) {
+        rh_status st = add_fresh_cols(a, i, cols, fresh, err);
+        if (st != RH_OK)
+            return st;
     }
     if (index)
         *index = i;
@@ -172,7 +201,7 @@ rh_status rh_activity_set_col(rh_activity *a, size_t index, rh_activity_col col,
         double *p = rh_reallocarray(NULL, a->cap_points, sizeof(double));
         if (!p)
             return RH_FAIL(err, RH_E_NOMEM, "out of memory storing samples");
-        for (size_t i = 0; i < a->cap_points; i++)
+        for (size_t i = 0; i < a->npoints; i++) /* a column holds [0, npoints) */
             p[i] = DNAN;
         a->cols[col] = p;
     }
@@ -264,6 +293,95 @@ static int64_t floor_div(int64_t a, int64_t b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/* End of the run in order starting at it[i] (at most n). */
+static size_t run_end(const hr_item *it, size_t i, size_t n)
+{
+    for (i++; i < n && cmp_item(&it[i - 1], &it[i]) <= 0; i++)
+        ;
+    return i;
+}
+
+/* Stable sort of it[0, n) by cmp_item: a natural merge sort, so the few
+ * backward steps of a real file cost a few passes, not n log n. Equal items
+ * keep their file order. Fails with: E_NOMEM. */
+static rh_status sort_items(hr_item *it, size_t n, rh_err *err)
+{
+    hr_item *tmp = rh_reallocarray(NULL, n, sizeof(*tmp));
+    if (!tmp)
+        return RH_FAIL(err, RH_E_NOMEM, "out of memory building the heart-rate series");
+    hr_item *src = it, *dst = tmp;
+    for (;;) {
+        size_t runs = 0;
+        for (size_t lo = 0; lo < n; runs++) {
+            size_t mid = run_end(src, lo, n), hi = mid < n ? run_end(src, mid, n) : n;
+            size_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                dst[o++] = cmp_item(&src[b], &src[a]) < 0 ? src[b++] : src[a++];
+            while (a < mid)
+                dst[o++] = src[a++];
+            while (b < hi)
+                dst[o++] = src[b++];
+            lo = hi;
+        }
+        hr_item *t = src;
+        src = dst;
+        dst = t;
+        if (runs <= 1)
+            break;
+    }
+    if (src != it)
+        memcpy(it, src, n * sizeof(*it));
+    rh_free(tmp);
+    return RH_OK;
+}
+
+static bool run_in_order(const hr_item *it, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (it[i].t_s < it[i - 1].t_s)
+            return false;
+    return true;
+}
+
+/* The 1 Hz series from two runs each in time order: samples it[0, np) and
+ * beats it[np, n). A second with at least one beat takes the mean of its
+ * beats, else the mean of its samples, each summed in file order (the same
+ * values, in the same order, as the grouping after a stable sort). */
+static rh_status merge_series(rh_activity *a, const hr_item *it, size_t np, size_t n, rh_err *err)
+{
+    size_t m = 0;
+    for (size_t i = 0, j = np; i < np || j < n; m++) {
+        int64_t s = (j >= n || (i < np && it[i].t_s < it[j].t_s)) ? it[i].t_s : it[j].t_s;
+        while (i < np && it[i].t_s == s)
+            i++;
+        while (j < n && it[j].t_s == s)
+            j++;
+    }
+    int64_t *ts = rh_reallocarray(NULL, m, sizeof(*ts));
+    double *hr = rh_reallocarray(NULL, m, sizeof(*hr));
+    if (!ts || !hr) {
+        rh_free(ts);
+        rh_free(hr);
+        return RH_FAIL(err, RH_E_NOMEM, "out of memory building the heart-rate series");
+    }
+    size_t out = 0;
+    for (size_t i = 0, j = np; i < np || j < n; out++) {
+        int64_t s = (j >= n || (i < np && it[i].t_s < it[j].t_s)) ? it[i].t_s : it[j].t_s;
+        double bsum = 0.0, psum = 0.0;
+        size_t bcnt = 0, pcnt = 0;
+        for (; j < n && it[j].t_s == s; j++, bcnt++)
+            bsum += it[j].hr;
+        for (; i < np && it[i].t_s == s; i++, pcnt++)
+            psum += it[i].hr;
+        ts[out] = s;
+        hr[out] = bcnt ? bsum / (double)bcnt : psum / (double)pcnt;
+    }
+    a->hr_t_s = ts;
+    a->hr_bpm = hr;
+    a->nhr = out;
+    return RH_OK;
+}
+
 /* Builds the 1 Hz series: see the rule in the header. */
 static rh_status build_series(rh_activity *a, rh_err *err)
 {
@@ -346,6 +464,7 @@ static rh_status build_series(rh_activity *a, rh_err *err)
             tb = p->time_base;
         }
     }
+    size_t np = k;
     for (size_t i = 0; i < a->nbeats; i++) {
         const rh_activity_beat *b = &a->beats[i];
         if (b->time_base != RH_TIME_NONE && b->bpm > 0 &&
@@ -359,10 +478,24 @@ static rh_status build_series(rh_activity *a, rh_err *err)
         rh_free(items);
         return RH_OK;
     }
-    /* Most files are in time order: sort only when needed. */
+    /* items[0, np) are the samples, items[np, n) the beats. When each run is
+     * in time order (most files: the beats only restart the clock), a merge
+     * gives every second its values in file order without sorting. */
+    if (run_in_order(items, np) && run_in_order(items + np, n - np)) {
+        rh_status st = merge_series(a, items, np, n, err);
+        if (st == RH_OK)
+            a->hr_time_base = tb;
+        rh_free(items);
+        return st;
+    }
+    /* Otherwise sort (only when needed). */
     for (size_t i = 1; i < n; i++) {
         if (cmp_item(&items[i - 1], &items[i]) > 0) {
-            qsort(items, n, sizeof(*items), cmp_item);
+            rh_status st = sort_items(items, n, err);
+            if (st != RH_OK) {
+                rh_free(items);
+                return st;
+            }
             break;
         }
     }

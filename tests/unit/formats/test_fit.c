@@ -35,6 +35,29 @@ static void crc_is_crc16_arc(void **state)
     fe_end(&e);
     assert_int_equal(rh_fit_crc16(0, e.buf, e.n), 0);
     free(e.buf);
+    /* Against a bit-by-bit CRC-16/ARC, every length and alignment around the
+     * 16-byte steps, and split anywhere. */
+    uint8_t buf[300];
+    uint32_t x = 1;
+    for (size_t i = 0; i < sizeof(buf); i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (uint8_t)(x >> 16);
+    }
+    for (size_t off = 0; off < 4; off++) {
+        for (size_t len = 0; len + off <= sizeof(buf); len++) {
+            uint16_t want = 0x1D0F;
+            for (size_t i = 0; i < len; i++) {
+                want ^= buf[off + i];
+                for (int k = 0; k < 8; k++)
+                    want = (uint16_t)((want & 1) ? (want >> 1) ^ 0xA001 : want >> 1);
+            }
+            assert_int_equal(rh_fit_crc16(0x1D0F, buf + off, len), want);
+            size_t cut = len * 7 / 11;
+            assert_int_equal(
+                rh_fit_crc16(rh_fit_crc16(0x1D0F, buf + off, cut), buf + off + cut, len - cut),
+                want);
+        }
+    }
 }
 
 /* A record with heart_rate declared as base type `type` (size bytes). */
@@ -152,6 +175,85 @@ static void scale_offset_and_unknown_fields_skipped_by_size(void **state)
         assert_int_equal(a.counts[1].count, 1);
         /* HR 0 is not a reading: the 1 Hz series stays empty. */
         assert_int_equal(a.nhr, 0);
+        rh_activity_release(&a);
+        free(e.buf);
+    }
+}
+
+/* Every record field declared with its profile base type (the decoder's
+ * typed path) or with another type (the general path) reads the same, in
+ * both byte orders; invalid values read as absent either way. */
+static void record_fields_read_alike_in_profile_and_other_base_types(void **state)
+{
+    (void)state;
+    /* field, profile type and size, another type and size, a value, and the
+     * invalid value of each type */
+    static const struct {
+        uint8_t num, t1, s1, t2, s2;
+        uint64_t value, bad1, bad2;
+    } f[] = {
+        {253, FT_UINT32, 4, FT_UINT32Z, 4, TS0, 0xFFFFFFFF, 0},
+        {0, FT_SINT32, 4, FT_SINT64, 8, 0x20000000, 0x7FFFFFFF, 0x7FFFFFFFFFFFFFFFull},
+        {1, FT_SINT32, 4, FT_SINT32, 4, 0xF0000000, 0x7FFFFFFF, 0x7FFFFFFF},
+        {2, FT_UINT16, 2, FT_UINT32, 4, 2496, 0xFFFF, 0xFFFFFFFF},
+        {3, FT_UINT8, 1, FT_UINT16, 2, 150, 0xFF, 0xFFFF},
+        {4, FT_UINT8, 1, FT_UINT16Z, 2, 88, 0xFF, 0},
+        {5, FT_UINT32, 4, FT_UINT64, 8, 678500, 0xFFFFFFFF, UINT64_MAX},
+        {6, FT_UINT16, 2, FT_UINT32, 4, 1204, 0xFFFF, 0xFFFFFFFF},
+        {7, FT_UINT16, 2, FT_SINT16, 2, 250, 0xFFFF, 0x7FFF},
+        {73, FT_UINT32, 4, FT_UINT64Z, 8, 1205, 0xFFFFFFFF, 0},
+        {78, FT_UINT32, 4, FT_UINT32Z, 4, 2996, 0xFFFFFFFF, 0},
+    };
+    enum { NF = sizeof(f) / sizeof(f[0]) };
+    for (int big = 0; big < 2; big++) {
+        fenc e = {0};
+        fe_begin(&e, 14);
+        fe_field d1[NF], d2[NF];
+        for (size_t i = 0; i < NF; i++) {
+            d1[i] = (fe_field){f[i].num, f[i].s1, f[i].t1};
+            d2[i] = (fe_field){f[i].num, f[i].s2, f[i].t2};
+        }
+        fe_def(&e, 0, big, 20, d1, NF);
+        fe_def(&e, 1, big, 20, d2, NF);
+        for (int bad = 0; bad < 2; bad++) {
+            fe_data(&e, 0);
+            for (size_t i = 0; i < NF; i++)
+                fe_val(&e, bad ? f[i].bad1 : f[i].value, f[i].s1, big);
+            fe_data(&e, 1);
+            for (size_t i = 0; i < NF; i++) {
+                uint64_t v = f[i].value;
+                if (f[i].t2 == FT_SINT64 && (v & 0x80000000u)) /* sign-extend */
+                    v |= 0xFFFFFFFF00000000ull;
+                fe_val(&e, bad ? f[i].bad2 : v, f[i].s2, big);
+            }
+        }
+        fe_end(&e);
+        rh_activity a;
+        rh_fit_report rep;
+        assert_int_equal(decode(&e, false, &a, &rep), RH_OK);
+        assert_int_equal(a.npoints, 4);
+        assert_true(a.points[0].hr_bpm == 150.0);
+        assert_int_equal(a.points[0].time_base, RH_TIME_UTC);
+        assert_true(rh_activity_col_get(&a, 0, RH_COL_ALTITUDE_M) == 99.2); /* enhanced wins */
+        assert_true(rh_activity_col_get(&a, 0, RH_COL_SPEED_M_S) == 1.205);
+        assert_true(rh_activity_col_get(&a, 0, RH_COL_DISTANCE_M) == 6785.0);
+        assert_true(rh_activity_col_get(&a, 0, RH_COL_LAT_DEG) == 45.0);
+        assert_true(rh_activity_col_get(&a, 0, RH_COL_LON_DEG) == -22.5);
+        assert_true(rh_activity_col_get(&a, 0, RH_COL_POWER_W) == 250.0);
+        assert_true(rh_activity_col_get(&a, 0, RH_COL_CADENCE_RPM) == 88.0);
+        for (size_t k = 0; k < 4; k += 2) {
+            assert_int_equal(a.points[k].t_ms, a.points[k + 1].t_ms);
+            assert_int_equal(a.points[k].time_base, a.points[k + 1].time_base);
+            assert_memory_equal(&a.points[k].hr_bpm, &a.points[k + 1].hr_bpm, sizeof(double));
+            for (int c = 0; c < RH_COL_COUNT; c++) {
+                double x = rh_activity_col_get(&a, k, (rh_activity_col)c);
+                double y = rh_activity_col_get(&a, k + 1, (rh_activity_col)c);
+                assert_true(k == 0 ? x == y : isnan(x) && isnan(y));
+            }
+        }
+        assert_int_equal(a.points[2].time_base, RH_TIME_NONE);
+        assert_true(isnan(a.points[2].hr_bpm));
+        assert_int_equal(rep.records_with_hr, 2);
         rh_activity_release(&a);
         free(e.buf);
     }
@@ -627,6 +729,7 @@ int main(void)
         cmocka_unit_test(crc_is_crc16_arc),
         cmocka_unit_test(every_base_type_reads_values_and_invalids_in_both_byte_orders),
         cmocka_unit_test(scale_offset_and_unknown_fields_skipped_by_size),
+        cmocka_unit_test(record_fields_read_alike_in_profile_and_other_base_types),
         cmocka_unit_test(field_size_not_a_multiple_of_its_type_reads_as_absent),
         cmocka_unit_test(compressed_timestamps_roll_over_and_follow_any_message),
         cmocka_unit_test(compressed_header_without_reference_time_has_no_timestamp),

@@ -130,6 +130,146 @@ static void times_format_with_milliseconds_only_when_needed(void **state)
     assert_string_equal(t, "1969-12-31T23:59:59.999Z");
 }
 
+static void beat(rh_activity *a, int64_t t_ms, double bpm)
+{
+    rh_activity_beat b = {.t_ms = t_ms, .time_base = RH_TIME_UTC, .bpm = bpm};
+    assert_int_equal(rh_activity_add_beat(a, &b, NULL), RH_OK);
+}
+
+/* Beats win every second they fall in (mean of the beats there); samples fill
+ * the other seconds; the result is the same whether the samples are in time
+ * order (merged) or not (sorted). */
+static void beats_win_their_seconds_in_and_out_of_order(void **state)
+{
+    (void)state;
+    for (int backwards = 0; backwards < 2; backwards++) {
+        rh_activity a;
+        rh_activity_init(&a, RH_ACTIVITY_FIT);
+        if (backwards)
+            add(&a, 105, 150); /* first in the file, last in time */
+        add(&a, 100, 100);
+        add(&a, 101, 101);
+        add(&a, 101, 104);
+        add(&a, 102, 120);
+        add(&a, 104, 140);
+        if (!backwards)
+            add(&a, 105, 150);
+        beat(&a, 101100, 90);
+        beat(&a, 101900, 91);
+        beat(&a, 103000, 0); /* invalid: no beat there */
+        beat(&a, 103500, 95);
+        beat(&a, 106000, 97);
+        assert_int_equal(rh_activity_finish(&a, NULL), RH_OK);
+        static const int64_t want_t[] = {100, 101, 102, 103, 104, 105, 106};
+        static const double want_hr[] = {100, 90.5, 120, 95, 140, 150, 97};
+        assert_int_equal(a.nhr, 7);
+        for (size_t i = 0; i < 7; i++) {
+            assert_int_equal(a.hr_t_s[i], want_t[i]);
+            assert_true(a.hr_bpm[i] == want_hr[i]);
+        }
+        rh_activity_release(&a);
+    }
+}
+
+/* A column that appears mid-stream reads absent before its first value and
+ * keeps its values across growth. */
+static void columns_appear_late_and_survive_growth(void **state)
+{
+    (void)state;
+    rh_activity a;
+    rh_activity_init(&a, RH_ACTIVITY_FIT);
+    double cols[RH_COL_COUNT];
+    for (int c = 0; c < RH_COL_COUNT; c++)
+        cols[c] = NAN;
+    for (int i = 0; i < 1000; i++) {
+        if (i >= 10) /* the column starts at sample 10 */
+            cols[RH_COL_POWER_W] = i;
+        assert_int_equal(
+            rh_activity_add_point_cols(&a, i * 1000, RH_TIME_UTC, 100, cols, NULL, NULL), RH_OK);
+    }
+    assert_int_equal(rh_activity_set_col(&a, 5, RH_COL_LAT_DEG, 45.5, NULL), RH_OK);
+    for (size_t i = 0; i < 1000; i++) {
+        double p = rh_activity_col_get(&a, i, RH_COL_POWER_W);
+        assert_true(i < 10 ? isnan(p) : p == (double)i);
+        double lat = rh_activity_col_get(&a, i, RH_COL_LAT_DEG);
+        assert_true(i == 5 ? lat == 45.5 : isnan(lat));
+        assert_true(isnan(rh_activity_col_get(&a, i, RH_COL_SPEED_M_S)));
+    }
+    assert_null(a.cols[RH_COL_SPEED_M_S]);
+    rh_activity_release(&a);
+}
+
+/* Samples and beats in a shuffled time order (runs with backward steps,
+ * repeated seconds): each second is the mean of its beats if it has any, else
+ * of its samples, summed in file order, exactly as computed here by brute
+ * force. */
+static void series_of_unordered_input_matches_brute_force(void **state)
+{
+    (void)state;
+    enum { NP = 3000, NB = 700 };
+    static int64_t pt[NP], bt[NB];
+    static double pv[NP], bv[NB];
+    uint32_t x = 12345;
+    int64_t t = 1000000;
+    for (int i = 0; i < NP; i++) {
+        x = x * 1103515245u + 12345u;
+        t += (x >> 16) % 100 < 7 ? -(int64_t)((x >> 8) % 8000) : (int64_t)((x >> 8) % 1500);
+        assert_true(t >= 0); /* so that / 1000 is the floor */
+        pt[i] = t;
+        pv[i] = (x >> 20) % 9 == 0 ? 0 : 60.0 + (double)((x >> 4) % 1000) / 7.0;
+    }
+    for (int i = 0; i < NB; i++) {
+        x = x * 1103515245u + 12345u;
+        bt[i] = 1000000 + (int64_t)(x % 900000u);
+        bv[i] = 50.0 + (double)((x >> 3) % 997) / 3.0;
+    }
+    for (int with_beats = 0; with_beats < 2; with_beats++) {
+        rh_activity a;
+        rh_activity_init(&a, RH_ACTIVITY_FIT);
+        for (int i = 0; i < NP; i++)
+            assert_int_equal(rh_activity_add_point(&a, pt[i], RH_TIME_UTC, pv[i], NULL, NULL),
+                             RH_OK);
+        for (int i = 0; with_beats && i < NB; i++) {
+            rh_activity_beat b = {.t_ms = bt[i], .time_base = RH_TIME_UTC, .bpm = bv[i]};
+            assert_int_equal(rh_activity_add_beat(&a, &b, NULL), RH_OK);
+        }
+        assert_int_equal(rh_activity_finish(&a, NULL), RH_OK);
+        int64_t prev = INT64_MIN;
+        size_t k = 0;
+        for (;;) { /* the next second with a value, in increasing order */
+            int64_t sec = INT64_MAX;
+            for (int i = 0; i < NP; i++)
+                if (pv[i] > 0 && pt[i] / 1000 > prev && pt[i] / 1000 < sec)
+                    sec = pt[i] / 1000;
+            for (int i = 0; with_beats && i < NB; i++)
+                if (bt[i] / 1000 > prev && bt[i] / 1000 < sec)
+                    sec = bt[i] / 1000;
+            if (sec == INT64_MAX)
+                break;
+            double sum = 0.0;
+            size_t cnt = 0;
+            for (int i = 0; with_beats && i < NB; i++)
+                if (bt[i] / 1000 == sec) {
+                    sum += bv[i];
+                    cnt++;
+                }
+            bool beats = cnt > 0;
+            for (int i = 0; !beats && i < NP; i++) /* no beat there: the samples */
+                if (pv[i] > 0 && pt[i] / 1000 == sec) {
+                    sum += pv[i];
+                    cnt++;
+                }
+            assert_true(k < a.nhr);
+            assert_int_equal(a.hr_t_s[k], sec);
+            assert_true(a.hr_bpm[k] == sum / (double)cnt);
+            k++;
+            prev = sec;
+        }
+        assert_int_equal(k, a.nhr);
+        rh_activity_release(&a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +277,9 @@ int main(void)
         cmocka_unit_test(no_heart_rate_gives_null_metrics_not_zero),
         cmocka_unit_test(rr_intervals_give_corrected_hrv),
         cmocka_unit_test(times_format_with_milliseconds_only_when_needed),
+        cmocka_unit_test(beats_win_their_seconds_in_and_out_of_order),
+        cmocka_unit_test(columns_appear_late_and_survive_growth),
+        cmocka_unit_test(series_of_unordered_input_matches_brute_force),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
