@@ -11,6 +11,7 @@
  * entropy per 5-minute window (timed separately, as the issue asks).
  */
 #include "base/alloc.h"
+#include "base/num.h"
 #include "formats/rrtext.h"
 #include "formats/wfdb.h"
 #include "signal/hrv.h"
@@ -175,7 +176,7 @@ int main(int argc, char **argv)
     }
     printf("%-44s %8.2f ms  (%zu windows, %.3f ms each, mean SampEn %.3f)\n",
            "sample entropy per 5-min window", best * 1e3, nw, nw ? best * 1e3 / (double)nw : 0,
-           nw ? sum / (double)nw : (double)NAN);
+           nw ? sum / (double)nw : RH_NAN);
     best = 1e30;
     for (int k = 0; k < rounds; k++) {
         rh_hrv_window *w = NULL;

@@ -7,8 +7,15 @@
 
 #include "base/err.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+/* A double NaN: <math.h>'s NAN is a float, and promoting it trips
+ * -Wdouble-promotion under clang. "No data" in every metric. */
+#define RH_NAN ((double)NAN)
+/* A double infinity, for the same reason. */
+#define RH_INF ((double)INFINITY)
 
 /* Parses the whole of `s` as a finite decimal number (no trailing text).
  * Fails with: E_PARSE. */

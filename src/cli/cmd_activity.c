@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 
 #include "base/jw.h"
+#include "base/num.h"
 #include "core/planzones.h"
 #include "formats/wearable.h"
 #include "signal/activity.h"
@@ -20,8 +21,6 @@
 #include <string.h>
 
 #include "base/banned.h"
-
-#define DNAN ((double)NAN)
 
 static void usage(FILE *fp)
 {
@@ -197,7 +196,7 @@ static int cmd_show(int argc, char **argv)
     rh_buf out;
     rh_buf_init(&out, 0);
     rh_activity_metrics m;
-    rh_status st = rh_activity_compute_metrics(&act, DNAN, DNAN, &m, &err);
+    rh_status st = rh_activity_compute_metrics(&act, RH_NAN, RH_NAN, &m, &err);
     if (st == RH_OK) {
         if (mode == OUT_CSV) {
             st = rh_activity_write_csv(&act, &out, &err);
@@ -350,11 +349,11 @@ static int cmd_zones(int argc, char **argv)
     rh_planzones plan;
     memset(&plan, 0, sizeof(plan));
     if (zone) {
-        plan.hr_max_bpm = plan.hr_rest_bpm = plan.age_y = DNAN;
+        plan.hr_max_bpm = plan.hr_rest_bpm = plan.age_y = RH_NAN;
         plan.nzones = 1;
         plan.zones[0].component = 0;
-        plan.zones[0].pct_lo = plan.zones[0].pct_hi = DNAN;
-        plan.zones[0].rpe_lo = plan.zones[0].rpe_hi = DNAN;
+        plan.zones[0].pct_lo = plan.zones[0].pct_hi = RH_NAN;
+        plan.zones[0].rpe_lo = plan.zones[0].rpe_hi = RH_NAN;
         if (!parse_zone(zone, &plan.zones[0].lo_bpm, &plan.zones[0].hi_bpm))
             return rh_cli_usage_error("activity zones",
                                       "--zone wants LO-HI in bpm with 0 < LO <= HI, e.g. 110-130");

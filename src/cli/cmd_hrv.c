@@ -10,6 +10,7 @@
 
 #include "base/alloc.h"
 #include "base/jw.h"
+#include "base/num.h"
 #include "core/catalog.h"
 #include "core/plandata.h"
 #include "formats/ecgrec.h"
@@ -342,7 +343,8 @@ static void text_windows(rh_buf *b, const rh_hrv_window *win, size_t nwin, const
     for (size_t i = 0; i < nwin; i++) {
         const rh_hrv_result *r = &win[i].r;
         char v[5][32];
-        const double x[6] = {r->hr_bpm, r->sdnn_ms, r->rmssd_ms, r->lomb.lf_hf, r->dfa_alpha1, NAN};
+        const double x[6] = {r->hr_bpm,     r->sdnn_ms,    r->rmssd_ms,
+                             r->lomb.lf_hf, r->dfa_alpha1, RH_NAN};
         for (int k = 0; k < 5; k++) {
             if (isnan(x[k]))
                 snprintf(v[k], sizeof(v[k]), "-");

@@ -179,7 +179,7 @@ static void write_list(const rh_catalog *cat, rh_jw *w)
 
 int rh_cmd_score(int argc, char **argv)
 {
-    score_args a = {.locale = "en", .age = NAN, .height = NAN, .weight = NAN};
+    score_args a = {.locale = "en", .age = RH_NAN, .height = RH_NAN, .weight = RH_NAN};
     int prc = parse_args(argc, argv, &a);
     if (prc != 0)
         return prc < 0 ? RH_EXIT_OK : prc;

@@ -2,6 +2,7 @@
 #include "core/facts.h"
 
 #include "base/alloc.h"
+#include "base/num.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -167,7 +168,7 @@ bool rh_facts_bool(const rh_facts *f, const char *name)
 double rh_facts_num(const rh_facts *f, const char *name)
 {
     const rh_fact *x = find(f, name);
-    return x && x->type == RH_FACT_NUM ? x->num : (double)NAN;
+    return x && x->type == RH_FACT_NUM ? x->num : RH_NAN;
 }
 
 const char *rh_facts_str(const rh_facts *f, const char *name)

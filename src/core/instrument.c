@@ -2,6 +2,7 @@
 #include "core/instrument.h"
 
 #include "base/alloc.h"
+#include "base/num.h"
 #include "core/catalog_kinds.h"
 
 #include <math.h>
@@ -260,7 +261,7 @@ static rh_status compile(loader *L, const rh_json *j, int depth, int *out)
         int n = x_new(L, X_NUM);
         if (n < 0)
             return x_fail_nodes(L, n);
-        L->box->prog.nodes[n].num = rh_json_is_null(j)   ? (double)NAN
+        L->box->prog.nodes[n].num = rh_json_is_null(j)   ? RH_NAN
                                     : rh_json_is_bool(j) ? (rh_json_true(j) ? 1.0 : 0.0)
                                                          : rh_json_number(j);
         *out = n;
@@ -395,15 +396,15 @@ static double eval_node(const xprog *p, int idx, const double *vars)
     case X_DIV: {
         double num = eval_node(p, a[0], vars), den = eval_node(p, a[1], vars);
         if (isnan(num) || isnan(den) || den == 0.0)
-            return (double)NAN;
+            return RH_NAN;
         return num / den;
     }
     case X_POW: {
         double x = eval_node(p, a[0], vars), y = eval_node(p, a[1], vars);
         if (isnan(x) || isnan(y))
-            return (double)NAN; /* pow(NAN, 0) is 1 in C; unknown stays unknown */
+            return RH_NAN; /* pow(NAN, 0) is 1 in C; unknown stays unknown */
         double r = pow(x, y);
-        return isfinite(r) ? r : (double)NAN;
+        return isfinite(r) ? r : RH_NAN;
     }
     case X_MIN:
     case X_MAX: {
@@ -411,7 +412,7 @@ static double eval_node(const xprog *p, int idx, const double *vars)
         for (unsigned i = 1; i < n->nargs; i++) {
             double v = eval_node(p, a[i], vars);
             if (isnan(v) || isnan(best))
-                best = (double)NAN;
+                best = RH_NAN;
             else if (n->op == X_MIN ? v < best : v > best)
                 best = v;
         }
@@ -425,7 +426,7 @@ static double eval_node(const xprog *p, int idx, const double *vars)
     case X_NE: {
         double x = eval_node(p, a[0], vars), y = eval_node(p, a[1], vars);
         if (isnan(x) || isnan(y))
-            return (double)NAN;
+            return RH_NAN;
         bool r = n->op == X_GE   ? x >= y
                  : n->op == X_GT ? x > y
                  : n->op == X_LE ? x <= y
@@ -446,22 +447,22 @@ static double eval_node(const xprog *p, int idx, const double *vars)
             else if (n->op == X_OR && v != 0.0)
                 return 1.0;
         }
-        return unknown ? (double)NAN : (n->op == X_AND ? 1.0 : 0.0);
+        return unknown ? RH_NAN : (n->op == X_AND ? 1.0 : 0.0);
     }
     case X_NOT: {
         double v = eval_node(p, a[0], vars);
-        return isnan(v) ? (double)NAN : (v == 0.0 ? 1.0 : 0.0);
+        return isnan(v) ? RH_NAN : (v == 0.0 ? 1.0 : 0.0);
     }
     case X_IF: {
         double c = eval_node(p, a[0], vars);
         if (isnan(c))
-            return (double)NAN;
+            return RH_NAN;
         return eval_node(p, c != 0.0 ? a[1] : a[2], vars);
     }
     case X_CLOCK_HOURS: {
         double f = eval_node(p, a[0], vars), t = eval_node(p, a[1], vars);
         if (isnan(f) || isnan(t))
-            return (double)NAN;
+            return RH_NAN;
         return clock_hours(f, t);
     }
     case X_ROUND: {
@@ -469,19 +470,19 @@ static double eval_node(const xprog *p, int idx, const double *vars)
          * (84.99999999999999 for 85) before a value meets a cut-off. */
         double x = eval_node(p, a[0], vars);
         double scale = pow(10.0, p->nodes[a[1]].num);
-        return isnan(x) ? (double)NAN : round(x * scale) / scale;
+        return isnan(x) ? RH_NAN : round(x * scale) / scale;
     }
     }
-    return (double)NAN;
+    return RH_NAN;
 }
 
 double rh_instrument_eval(const rh_instrument *ins, int expr, const double *vars)
 {
     if (expr < 0)
-        return (double)NAN;
+        return RH_NAN;
     const instr_box *b = ins->internal;
     double v = eval_node(&b->prog, expr, vars);
-    return isfinite(v) ? v : (double)NAN;
+    return isfinite(v) ? v : RH_NAN;
 }
 
 static bool reads(const xprog *p, int idx, int var)
@@ -1029,7 +1030,7 @@ static rh_status load_score(loader *L, const rh_json *s, rh_instr_score *sc)
     int type = 0;
     rc = rh_jx_enum(jx, s, "type", false, types, &type, NULL);
     sc->is_bool = type == 1;
-    double lo = -INFINITY, hi = INFINITY;
+    double lo = -RH_INF, hi = RH_INF;
     bool integer = false;
     if (rc == RH_OK && rh_jx_get(s, "sum")) {
         sc->calc = RH_CALC_SUM;
@@ -1451,7 +1452,7 @@ static rh_status load_change(loader *L, const rh_json *c, rh_instr_change *ch)
         rc = rh_jx_fail(L->jx, "on", RH_E_NOTFOUND, "unknown score '%s'", on);
     if (rc == RH_OK)
         rc = rh_jx_num(L->jx, c, "value", true, 0, 1e6, &ch->value, NULL);
-    ch->value_max = (double)NAN;
+    ch->value_max = RH_NAN;
     if (rc == RH_OK)
         rc = rh_jx_num(L->jx, c, "value_max", false, 0, 1e6, &ch->value_max, &have_max);
     if (rc == RH_OK && have_max && ch->value_max <= ch->value)

@@ -2,6 +2,7 @@
 #include "core/jsonx.h"
 
 #include "base/alloc.h"
+#include "base/num.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -340,7 +341,7 @@ const char *rh_json_string(const rh_json *j)
 
 double rh_json_number(const rh_json *j)
 {
-    return json_is_number(j) ? json_number_value(j) : (double)NAN;
+    return json_is_number(j) ? json_number_value(j) : RH_NAN;
 }
 
 bool rh_json_true(const rh_json *j)

@@ -2,6 +2,7 @@
 #include "core/plandata.h"
 
 #include "base/alloc.h"
+#include "base/num.h"
 #include "core/catalog_kinds.h"
 #include "core/vocab.h"
 
@@ -670,8 +671,8 @@ static rh_status load_protocol(rh_jx *jx, const rh_json *p, rh_rtms_protocol *x,
                                        NULL};
     int64_t sessions = 0;
     bool have = false;
-    x->frequency_hz = NAN;
-    x->pulses_per_session = NAN;
+    x->frequency_hz = RH_NAN;
+    x->pulses_per_session = RH_NAN;
     rh_status rc = rh_jx_check_keys(jx, p, keys);
     if (rc == RH_OK)
         rc = rh_jx_str(jx, p, "id", true, &x->id);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "core/planzones.h"
 
+#include "base/num.h"
 #include "core/jsonx.h"
 
 #include "base/buf.h"
@@ -13,7 +14,6 @@
 
 #include "base/banned.h"
 
-#define DNAN     ((double)NAN)
 #define PLAN_MAX ((size_t)16 << 20)
 
 static bool num(const json_t *v, double *out)
@@ -35,7 +35,7 @@ rh_status rh_planzones_parse(const char *text, size_t len, const char *name, rh_
                              rh_err *err)
 {
     memset(out, 0, sizeof(*out));
-    out->hr_max_bpm = out->hr_rest_bpm = out->age_y = DNAN;
+    out->hr_max_bpm = out->hr_rest_bpm = out->age_y = RH_NAN;
     json_t *root = NULL;
     rh_status st = rh_json_parse(text, len, name, &root, err);
     if (st != RH_OK)
@@ -100,9 +100,9 @@ rh_status rh_planzones_parse(const char *text, size_t len, const char *name, rh_
         const char *basis = json_string_value(json_object_get(in, "basis"));
         snprintf(z->basis, sizeof(z->basis), "%s", basis ? basis : "");
         if (!pair(json_object_get(in, "pct"), &z->pct_lo, &z->pct_hi))
-            z->pct_lo = z->pct_hi = DNAN;
+            z->pct_lo = z->pct_hi = RH_NAN;
         if (!pair(json_object_get(in, "rpe"), &z->rpe_lo, &z->rpe_hi))
-            z->rpe_lo = z->rpe_hi = DNAN;
+            z->rpe_lo = z->rpe_hi = RH_NAN;
     }
     if (out->nzones == 0) {
         st = RH_FAIL(err, RH_E_INVALID,

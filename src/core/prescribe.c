@@ -203,7 +203,7 @@ const char *rh_plan_fact_str(const rh_plan *p, const char *name)
 
 double rh_plan_hr_max(const rh_plan *p)
 {
-    return p->have_hr_max ? p->hr_max : (double)NAN;
+    return p->have_hr_max ? p->hr_max : RH_NAN;
 }
 
 /* ------------------------------------------------------- heart rates -- */
@@ -730,7 +730,7 @@ static void write_deficits(rh_plan *p, rh_jw *w)
 static void write_hr_max(rh_plan *p, rh_jw *w)
 {
     char buf[128];
-    rh_jw_kdouble(w, "hr_max_bpm", p->have_hr_max ? p->hr_max : (double)NAN);
+    rh_jw_kdouble(w, "hr_max_bpm", p->have_hr_max ? p->hr_max : RH_NAN);
     rh_jw_key(w, "hr_max_display_bpm");
     if (p->have_hr_max)
         rh_jw_int(w, rh_round_display(p->hr_max));

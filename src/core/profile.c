@@ -2,6 +2,7 @@
 #include "core/profile.h"
 
 #include "base/alloc.h"
+#include "base/num.h"
 #include "core/vocab.h"
 
 #include <math.h>
@@ -81,7 +82,7 @@ static rh_status set_str(ctx *c, const char *name, const char *v)
 static rh_status num_fact(ctx *c, const rh_json *obj, const char *key, double lo, double hi,
                           const char *fact, double *out)
 {
-    double v = NAN;
+    double v = RH_NAN;
     bool present = false;
     rh_status rc = rh_jx_num(&c->jx, obj, key, false, lo, hi, &v, &present);
     if (rc != RH_OK || !present)
@@ -243,7 +244,7 @@ static rh_status read_demographics(ctx *c, const rh_json *root)
     if (rc != RH_OK)
         return rc;
     size_t mark = rh_jx_push_key(&c->jx, "demographics");
-    double age = NAN;
+    double age = RH_NAN;
     bool have_age = false;
     rh_date birth = 0;
     bool have_birth = false;
@@ -276,7 +277,7 @@ static rh_status read_demographics(ctx *c, const rh_json *root)
         rc = rh_jx_fail(&c->jx, NULL, RH_E_INVALID, "either 'age_y' or 'birth_date' is required");
     if (rc == RH_OK)
         rc = set_num(c, "age_y", age);
-    double h = NAN, w = NAN;
+    double h = RH_NAN, w = RH_NAN;
     if (rc == RH_OK)
         rc = num_fact(c, d, "height_cm", 100, 250, "height_cm", &h);
     if (rc == RH_OK)
@@ -524,7 +525,7 @@ static rh_status read_history(ctx *c, const rh_json *root)
         rc = rh_jx_object(&c->jx, h, "exercise_habit", false, &hab);
     if (rc == RH_OK && hab) {
         size_t m2 = rh_jx_push_key(&c->jx, "exercise_habit");
-        double mins = NAN, days = NAN, months = NAN;
+        double mins = RH_NAN, days = RH_NAN, months = RH_NAN;
         const char *inten = NULL;
         rc = rh_jx_check_keys(&c->jx, hab, hkeys);
         if (rc == RH_OK)
@@ -625,7 +626,7 @@ static rh_status read_vitals(ctx *c, const rh_json *root)
     if (rc != RH_OK || !v)
         return rc;
     size_t mark = rh_jx_push_key(&c->jx, "vitals");
-    double sbp = NAN, dbp = NAN;
+    double sbp = RH_NAN, dbp = RH_NAN;
     rc = rh_jx_check_keys(&c->jx, v, keys);
     if (rc == RH_OK)
         rc = num_fact(c, v, "resting_hr_bpm", 25, 220, "vitals.resting_hr_bpm", NULL);

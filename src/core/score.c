@@ -4,6 +4,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/date.h"
+#include "base/num.h"
 #include "core/evidence.h"
 #include "core/instrument.h"
 
@@ -113,7 +114,7 @@ void rh_score_opts_init(rh_score_opts *opts)
 {
     opts->locale = "en";
     opts->sex = NULL;
-    opts->age_y = opts->height_cm = opts->weight_kg = (double)NAN;
+    opts->age_y = opts->height_cm = opts->weight_kg = RH_NAN;
 }
 
 void rh_score_format(double v, int decimals, char *out, size_t cap)
@@ -286,7 +287,7 @@ static rh_status read_item(ctx *c, const rh_instr_item *it, size_t index, const 
     rh_jx *jx = c->jx;
     char nm[96];
     item_name(c->ins, it, nm, sizeof(nm));
-    double raw = (double)NAN;
+    double raw = RH_NAN;
     int opt = -1;
     char lo[40], hi[40];
     rh_score_format(it->min, it->type == RH_ITEM_NUMBER ? 2 : 0, lo, sizeof(lo));
@@ -490,7 +491,7 @@ static rh_status read_patient(ctx *c, const rh_json *ans)
     static const int vars[] = {RH_PVAR_AGE_Y, RH_PVAR_HEIGHT_CM, RH_PVAR_WEIGHT_KG};
     static const double lo[] = {0, 30, 1}, hi[] = {130, 272, 650};
     for (int i = 0; rc == RH_OK && i < 3; i++) {
-        double v = (double)NAN;
+        double v = RH_NAN;
         rc = rh_jx_num(jx, p, nums[i], false, lo[i], hi[i], &v, &have);
         if (rc != RH_OK || !have)
             continue;
@@ -665,9 +666,9 @@ static rh_status read_substance(ctx *c, const rh_instr_substance *su, const rh_j
     e->band_set = su->band_set;
     e->band = -1;
     e->ever = -1;
-    e->value = (double)NAN;
+    e->value = RH_NAN;
     for (int q = 0; q < 8; q++) {
-        e->q[q] = (double)NAN;
+        e->q[q] = RH_NAN;
         e->qopt[q] = -1;
     }
     const rh_json *q1 = rh_jx_get(obj, "q1");
@@ -861,7 +862,7 @@ static rh_status read_muscle_map(ctx *c, const rh_json *ans)
         }
         e->key = e->owned_key;
         e->band = e->band_set = -1;
-        e->value = (double)NAN;
+        e->value = RH_NAN;
         r->nentries++;
         if (rh_json_is_null(val)) {
             rc = sl_add(&r->missing_items, "%s.%s", ins->map_member, key) == RH_OK ? RH_OK
@@ -916,7 +917,7 @@ static void compute_scores(rh_score_result *r)
     const rh_instrument *ins = r->ins;
     for (size_t s = 0; s < ins->nscores; s++) {
         const rh_instr_score *sc = &ins->scores[s];
-        double v = (double)NAN;
+        double v = RH_NAN;
         switch (sc->calc) {
         case RH_CALC_SUM:
         case RH_CALC_MEAN: {
@@ -1219,7 +1220,7 @@ static rh_status finish(ctx *c)
     }
     if (r->exclusion >= 0) {
         for (size_t s = 0; s < ins->nscores; s++)
-            r->vals[ins->scores[s].var] = (double)NAN;
+            r->vals[ins->scores[s].var] = RH_NAN;
         if (sl_add(&r->reasons, "excluded: %s", ins->exclusions[r->exclusion].reason) != RH_OK)
             return nomem(c);
     }
@@ -1322,8 +1323,8 @@ static rh_status check_opts(ctx *c, const rh_score_opts *opts)
             return rh_jx_fail(jx, NULL, RH_E_INVALID, "sex '%.16s' is neither male nor female",
                               opts->sex);
     }
-    const double given[] = {opts ? opts->age_y : (double)NAN, opts ? opts->height_cm : (double)NAN,
-                            opts ? opts->weight_kg : (double)NAN};
+    const double given[] = {opts ? opts->age_y : RH_NAN, opts ? opts->height_cm : RH_NAN,
+                            opts ? opts->weight_kg : RH_NAN};
     static const char *const names[] = {"age", "height", "weight"};
     static const char *const units[] = {"years", "cm", "kg"};
     static const double lo[] = {0, 30, 1}, hi[] = {130, 272, 650};
@@ -1383,7 +1384,7 @@ static rh_score_result *result_new(const rh_instrument *ins)
     r->max_rank = -1;
     r->exclusion = -1;
     for (int p = 0; p < RH_PVAR_COUNT; p++)
-        r->patient[p] = (double)NAN;
+        r->patient[p] = RH_NAN;
     size_t ni = ins->nitems ? ins->nitems : 1, ns = ins->nscores ? ins->nscores : 1;
     size_t nb = ins->nband_sets ? ins->nband_sets : 1, nf = ins->nflags ? ins->nflags : 1;
     r->vals = rh_calloc(ins->nvars ? ins->nvars : 1, sizeof(*r->vals));
@@ -1406,10 +1407,10 @@ static rh_score_result *result_new(const rh_instrument *ins)
         return NULL;
     }
     for (size_t i = 0; i < ins->nvars; i++)
-        r->vals[i] = (double)NAN;
+        r->vals[i] = RH_NAN;
     for (size_t i = 0; i < ins->nitems; i++) {
         r->item_opt[i] = -1;
-        r->item_raw[i] = (double)NAN;
+        r->item_raw[i] = RH_NAN;
     }
     return r;
 }
@@ -1505,7 +1506,7 @@ bool rh_score_result_scorable(const rh_score_result *r)
 double rh_score_result_total(const rh_score_result *r)
 {
     if (!r->scorable || r->ins->primary < 0)
-        return (double)NAN;
+        return RH_NAN;
     return r->vals[r->ins->scores[r->ins->primary].var];
 }
 
@@ -1549,7 +1550,7 @@ static int score_index(const rh_score_result *r, const char *score_id)
 double rh_score_result_value(const rh_score_result *r, const char *score_id)
 {
     int s = score_index(r, score_id);
-    return s < 0 ? (double)NAN : r->vals[r->ins->scores[s].var];
+    return s < 0 ? RH_NAN : r->vals[r->ins->scores[s].var];
 }
 
 static const rh_instr_band *value_band(const rh_score_result *r, const char *score_id)
@@ -2022,7 +2023,7 @@ void rh_score_result_write_json(const rh_score_result *r, const rh_catalog *cat,
                 rh_jw_obj_end(w);
             }
             rh_jw_obj_end(w);
-            write_value(w, "score", en->scorable ? en->value : (double)NAN);
+            write_value(w, "score", en->scorable ? en->value : RH_NAN);
             rh_jw_key(w, "band");
             write_band(w, bs, en->scorable ? en->band : -1);
             rh_jw_obj_end(w);

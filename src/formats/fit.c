@@ -3,6 +3,7 @@
 
 #include "base/alloc.h"
 #include "base/hash.h"
+#include "base/num.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,8 +18,6 @@
 #include <unistd.h>
 
 #include "base/banned.h"
-
-#define DNAN ((double)NAN)
 
 /* The largest message: a header byte, 255 fields of 255 bytes and 255
  * developer fields of 255 bytes. The read window holds two of them. */
@@ -504,7 +503,7 @@ static inline __attribute__((always_inline)) double sv_scaled(const uint8_t *m, 
 {
     double v;
     /* (raw - offset * scale) / scale: one rounding, so -0.8 m stays -0.8. */
-    return sv(m, d, s, &v) ? (v - offset * scale) / scale : DNAN;
+    return sv(m, d, s, &v) ? (v - offset * scale) / scale : RH_NAN;
 }
 
 static inline __attribute__((always_inline)) rh_fit_time sv_time(const uint8_t *m, const fit_def *d,
@@ -567,7 +566,7 @@ static inline __attribute__((always_inline)) double svx_scaled(const uint8_t *m,
                                                                double offset)
 {
     double v;
-    return svx(m, d, s, bt, typed, big, &v) ? (v - offset * scale) / scale : DNAN;
+    return svx(m, d, s, bt, typed, big, &v) ? (v - offset * scale) / scale : RH_NAN;
 }
 
 /* A string field: bytes up to the first NUL or the field end. */
@@ -734,8 +733,8 @@ record_fields(const uint8_t *m, const fit_def *f, bool typed, bool big, rh_fit_r
     r->heart_rate = svx(m, f, 4, BT_UINT8, typed, big, &v) && (typed || (v >= 0 && v <= 65535))
                         ? (int32_t)v
                         : -1;
-    r->lat_deg = svx(m, f, 1, BT_SINT32, typed, big, &v) ? v * SEMICIRCLE_DEG : DNAN;
-    r->lon_deg = svx(m, f, 2, BT_SINT32, typed, big, &v) ? v * SEMICIRCLE_DEG : DNAN;
+    r->lat_deg = svx(m, f, 1, BT_SINT32, typed, big, &v) ? v * SEMICIRCLE_DEG : RH_NAN;
+    r->lon_deg = svx(m, f, 2, BT_SINT32, typed, big, &v) ? v * SEMICIRCLE_DEG : RH_NAN;
     r->altitude_m = svx_scaled(m, f, 11, BT_UINT32, typed, big, 5.0, 500.0);
     if (isnan(r->altitude_m))
         r->altitude_m = svx_scaled(m, f, 3, BT_UINT16, typed, big, 5.0, 500.0);
@@ -879,7 +878,7 @@ static rh_status h_hr(dec *d, const fit_def *f, const uint8_t *m, rh_fit_time ts
     rh_fit_hr x;
     double v;
     x.timestamp = ts;
-    x.fractional_s = DNAN;
+    x.fractional_s = RH_NAN;
     x.nbeats = 0;
     if (sv(m, f, 2, &v))
         x.fractional_s = v / 256.0;
@@ -1554,7 +1553,7 @@ static rh_status a_record(void *ctx, const rh_fit_record *m, rh_err *err)
     cols[RH_COL_LAT_DEG] = m->lat_deg;
     cols[RH_COL_LON_DEG] = m->lon_deg;
     return rh_activity_add_point_cols(a, m->timestamp.present ? fit_ms(m->timestamp.raw) : 0, tb,
-                                      m->heart_rate >= 0 ? (double)m->heart_rate : DNAN, cols, &i,
+                                      m->heart_rate >= 0 ? (double)m->heart_rate : RH_NAN, cols, &i,
                                       err);
 }
 
@@ -1644,7 +1643,7 @@ static rh_status a_hr(void *ctx, const rh_fit_hr *m, rh_err *err)
             c->anchor_wall_s + ((double)m->beat_1024[i] - (double)c->anchor_1024) / 1024.0;
         b.t_ms = (int64_t)floor((wall_s + (double)RH_FIT_EPOCH_UNIX_S) * 1000.0);
         b.time_base = c->anchor_tb;
-        b.bpm = m->bpm[i] >= 0 ? (double)m->bpm[i] : DNAN;
+        b.bpm = m->bpm[i] >= 0 ? (double)m->bpm[i] : RH_NAN;
         rh_status st = rh_activity_add_beat(c->a, &b, err);
         if (st != RH_OK)
             return st;

@@ -15,7 +15,6 @@
 
 #include "base/banned.h"
 
-#define DNAN     ((double)NAN)
 #define MAX_COLS 64
 
 typedef enum col_role { C_NONE, C_TIME, C_ELAPSED, C_HR, C_TIMEBASE } col_role;
@@ -212,7 +211,7 @@ static rh_status row(csvctx *c, char *line, rh_err *err)
         col_of[k] = pos;
         pos += (long)flen[k] + 1;
     }
-    double hr = DNAN;
+    double hr = RH_NAN;
     const char *s = CELL(c->hr_col);
     while (*s == ' ')
         s++;

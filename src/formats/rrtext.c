@@ -4,6 +4,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "base/fileio.h"
+#include "base/num.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -424,7 +425,7 @@ rh_status rh_rrtext_parse(const char *text, size_t len, const char *source,
             rh_err_at(err, source, lineno, (long)(rt->p - p) + 1);
             goto out;
         }
-        double t = has_t ? toks[0].value : (double)NAN;
+        double t = has_t ? toks[0].value : RH_NAN;
         if (has_t && s.n > 0 && !(t > s.t_s[s.n - 1])) {
             rc = RH_FAIL(err, RH_E_RANGE, "time '%.*s' is not after the previous line's",
                          (int)toks[0].len, toks[0].p);

@@ -17,7 +17,6 @@
 
 #include "base/banned.h"
 
-#define DNAN      ((double)NAN)
 #define MAX_DEPTH 64
 #define TEXT_CAP  128
 #define CHUNK     (64u * 1024u)
@@ -226,10 +225,10 @@ static void point_begin(xctx *x)
 {
     x->in_point = true;
     x->pt_has_time = false;
-    x->pt_hr = DNAN;
+    x->pt_hr = RH_NAN;
     x->pt_hr_seen = false;
     for (int c = 0; c < RH_COL_COUNT; c++)
-        x->pt_col[c] = DNAN;
+        x->pt_col[c] = RH_NAN;
 }
 
 static void point_end(xctx *x)

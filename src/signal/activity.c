@@ -3,6 +3,7 @@
 
 #include "base/alloc.h"
 #include "base/date.h"
+#include "base/num.h"
 #include "signal/load.h"
 
 #include <math.h>
@@ -13,18 +14,16 @@
 
 #include "base/banned.h"
 
-#define DNAN ((double)NAN)
-
 void rh_activity_summary_clear(rh_activity_summary *s)
 {
     memset(s, 0, sizeof(*s));
     s->sport = -1;
     s->sub_sport = -1;
-    s->total_elapsed_s = DNAN;
-    s->total_timer_s = DNAN;
-    s->distance_m = DNAN;
-    s->avg_hr_bpm = DNAN;
-    s->max_hr_bpm = DNAN;
+    s->total_elapsed_s = RH_NAN;
+    s->total_timer_s = RH_NAN;
+    s->distance_m = RH_NAN;
+    s->avg_hr_bpm = RH_NAN;
+    s->max_hr_bpm = RH_NAN;
 }
 
 void rh_activity_device_clear(rh_activity_device *d)
@@ -35,7 +34,7 @@ void rh_activity_device_clear(rh_activity_device *d)
     d->device_index = -1;
     d->device_type = -1;
     d->serial = -1;
-    d->software_version = DNAN;
+    d->software_version = RH_NAN;
 }
 
 void rh_activity_init(rh_activity *a, rh_activity_format format)
@@ -45,7 +44,7 @@ void rh_activity_init(rh_activity *a, rh_activity_format format)
     a->file_type = -1;
     a->sport = -1;
     a->sub_sport = -1;
-    a->duration_s = DNAN;
+    a->duration_s = RH_NAN;
 }
 
 void rh_activity_release(rh_activity *a)
@@ -188,7 +187,8 @@ rh_status rh_activity_add_point_cols(rh_activity *a, int64_t t_ms, rh_time_base 
 rh_status rh_activity_add_point(rh_activity *a, int64_t t_ms, rh_time_base tb, double hr_bpm,
                                 size_t *index, rh_err *err)
 {
-    static const double none[RH_COL_COUNT] = {DNAN, DNAN, DNAN, DNAN, DNAN, DNAN, DNAN};
+    static const double none[RH_COL_COUNT] = {RH_NAN, RH_NAN, RH_NAN, RH_NAN,
+                                              RH_NAN, RH_NAN, RH_NAN};
     return rh_activity_add_point_cols(a, t_ms, tb, hr_bpm, none, index, err);
 }
 
@@ -202,7 +202,7 @@ rh_status rh_activity_set_col(rh_activity *a, size_t index, rh_activity_col col,
         if (!p)
             return RH_FAIL(err, RH_E_NOMEM, "out of memory storing samples");
         for (size_t i = 0; i < a->npoints; i++) /* a column holds [0, npoints) */
-            p[i] = DNAN;
+            p[i] = RH_NAN;
         a->cols[col] = p;
     }
     a->cols[col][index] = value;
@@ -212,7 +212,7 @@ rh_status rh_activity_set_col(rh_activity *a, size_t index, rh_activity_col col,
 double rh_activity_col_get(const rh_activity *a, size_t index, rh_activity_col col)
 {
     if ((int)col < 0 || col >= RH_COL_COUNT || !a->cols[col] || index >= a->npoints)
-        return DNAN;
+        return RH_NAN;
     return a->cols[col][index];
 }
 
@@ -564,7 +564,7 @@ rh_status rh_activity_finish(rh_activity *a, rh_err *err)
                 hi = p->t_ms;
         }
     }
-    a->duration_s = any ? ((double)hi - (double)lo) / 1000.0 : DNAN;
+    a->duration_s = any ? ((double)hi - (double)lo) / 1000.0 : RH_NAN;
     a->has_start = false;
     if (a->nsessions > 0 && a->sessions[0].has_start) {
         a->has_start = true;
@@ -646,17 +646,17 @@ rh_status rh_activity_compute_metrics_for(const rh_activity *a, double zone_lo_b
         return RH_FAIL(err, RH_E_INVALID, "zone %g-%g bpm: the lower bound is above the upper",
                        zone_lo_bpm, zone_hi_bpm);
     out->hold_s = RH_ACTIVITY_HOLD_S;
-    out->zone_lo_bpm = zone ? zone_lo_bpm : DNAN;
-    out->zone_hi_bpm = zone ? zone_hi_bpm : DNAN;
+    out->zone_lo_bpm = zone ? zone_lo_bpm : RH_NAN;
+    out->zone_hi_bpm = zone ? zone_hi_bpm : RH_NAN;
     out->rr_count = a->nrr;
     out->hr_seconds = a->nhr;
-    out->avg_hr_bpm = out->max_hr_bpm = out->min_hr_bpm = DNAN;
-    out->below_s = out->in_zone_s = out->above_s = zone ? 0.0 : DNAN;
-    out->in_zone_pct = DNAN;
-    out->banister_trimp = out->edwards_trimp = DNAN;
+    out->avg_hr_bpm = out->max_hr_bpm = out->min_hr_bpm = RH_NAN;
+    out->below_s = out->in_zone_s = out->above_s = zone ? 0.0 : RH_NAN;
+    out->in_zone_pct = RH_NAN;
+    out->banister_trimp = out->edwards_trimp = RH_NAN;
     for (int i = 0; i < 5; i++)
-        out->edwards_min[i] = DNAN;
-    out->rr_artefact_pct = out->uncorrected_sdnn_ms = out->uncorrected_rmssd_ms = DNAN;
+        out->edwards_min[i] = RH_NAN;
+    out->rr_artefact_pct = out->uncorrected_sdnn_ms = out->uncorrected_rmssd_ms = RH_NAN;
     if (a->nrr >= 2) {
         rh_status hst = rr_hrv(a, out, err);
         if (hst != RH_OK)
@@ -692,7 +692,7 @@ rh_status rh_activity_compute_metrics_for(const rh_activity *a, double zone_lo_b
             out->in_zone_s = zt.in_s;
             out->above_s = zt.above_s;
             double covered = zt.below_s + zt.in_s + zt.above_s;
-            out->in_zone_pct = covered > 0 ? zt.in_s / covered * 100.0 : DNAN;
+            out->in_zone_pct = covered > 0 ? zt.in_s / covered * 100.0 : RH_NAN;
         }
     }
     if (st == RH_OK && person && isfinite(person->hr_max_bpm) && person->hr_max_bpm > 0) {
@@ -934,7 +934,7 @@ rh_status rh_activity_write_csv(const rh_activity *a, rh_buf *out, rh_err *err)
         rh_buf_puts(out, rh_time_base_name((rh_time_base)p->time_base));
         for (size_t c = 0; c < sizeof(order) / sizeof(order[0]); c++) {
             rh_buf_putc(out, ',');
-            put_num(out, a->cols[order[c]] ? a->cols[order[c]][i] : DNAN);
+            put_num(out, a->cols[order[c]] ? a->cols[order[c]][i] : RH_NAN);
         }
         st = rh_buf_putc(out, '\n');
     }

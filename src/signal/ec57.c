@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "signal/ec57.h"
 
+#include "base/num.h"
+
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
@@ -101,7 +103,7 @@ static void count_extra(rh_ec57_result *r, const cursor *c, int64_t t)
 
 static double pct(int64_t a, int64_t b)
 {
-    return b > 0 ? 100.0 * (double)a / (double)b : (double)NAN;
+    return b > 0 ? 100.0 * (double)a / (double)b : RH_NAN;
 }
 
 static void finish_pct(rh_ec57_result *r)

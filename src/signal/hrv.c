@@ -2,6 +2,7 @@
 #include "signal/hrv.h"
 
 #include "base/alloc.h"
+#include "base/num.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,8 +10,6 @@
 #include <string.h>
 
 #include "base/banned.h"
-
-#define NAN_D ((double)NAN)
 
 void rh_hrv_opts_resolve(rh_hrv_opts *o)
 {
@@ -30,20 +29,20 @@ void rh_hrv_opts_resolve(rh_hrv_opts *o)
 
 static void freq_nan(rh_hrv_freq *f)
 {
-    f->total_ms2 = f->ulf_ms2 = f->vlf_ms2 = f->lf_ms2 = f->hf_ms2 = NAN_D;
-    f->lf_hf = f->lf_nu = f->hf_nu = f->df_hz = NAN_D;
+    f->total_ms2 = f->ulf_ms2 = f->vlf_ms2 = f->lf_ms2 = f->hf_ms2 = RH_NAN;
+    f->lf_hf = f->lf_nu = f->hf_nu = f->df_hz = RH_NAN;
     f->points = f->segments = 0;
 }
 
 static void result_nan(rh_hrv_result *r)
 {
     memset(r, 0, sizeof(*r));
-    r->nn_rr = r->duration_s = NAN_D;
-    r->mean_nn_ms = r->sdnn_ms = r->sdann_ms = r->sdnn_index_ms = r->rmssd_ms = NAN_D;
-    r->sdsd_ms = r->pnn50_pct = r->pnn50_tf_pct = r->hr_bpm = NAN_D;
+    r->nn_rr = r->duration_s = RH_NAN;
+    r->mean_nn_ms = r->sdnn_ms = r->sdann_ms = r->sdnn_index_ms = r->rmssd_ms = RH_NAN;
+    r->sdsd_ms = r->pnn50_pct = r->pnn50_tf_pct = r->hr_bpm = RH_NAN;
     freq_nan(&r->lomb);
     freq_nan(&r->welch);
-    r->sd1_ms = r->sd2_ms = r->sampen = r->dfa_alpha1 = r->dfa_alpha2 = NAN_D;
+    r->sd1_ms = r->sd2_ms = r->sampen = r->dfa_alpha1 = r->dfa_alpha2 = RH_NAN;
 }
 
 /* v printed with "%.6g" and read back, as get_hrv's awk prints a computed
@@ -88,15 +87,15 @@ static void fill_bands(rh_hrv_freq *f, double total, double ulf, double vlf, dou
     f->vlf_ms2 = vlf;
     f->lf_ms2 = lf;
     f->hf_ms2 = hf;
-    f->lf_hf = hf > 0 ? lf / hf : NAN_D;
-    f->lf_nu = lf + hf > 0 ? 100 * lf / (lf + hf) : NAN_D;
-    f->hf_nu = lf + hf > 0 ? 100 * hf / (lf + hf) : NAN_D;
+    f->lf_hf = hf > 0 ? lf / hf : RH_NAN;
+    f->lf_nu = lf + hf > 0 ? 100 * lf / (lf + hf) : RH_NAN;
+    f->hf_nu = lf + hf > 0 ? 100 * hf / (lf + hf) : RH_NAN;
 }
 
 double rh_hrv_sampen(const double *x, size_t n, int m, double r)
 {
     if (m < 1 || n <= (size_t)m + 1 || !(r >= 0))
-        return NAN_D;
+        return RH_NAN;
     size_t nt = n - (size_t)m; /* templates of length m (and m+1) */
     double A = 0, B = 0;
     for (size_t i = 0; i + 1 < nt; i++) {
@@ -112,13 +111,13 @@ double rh_hrv_sampen(const double *x, size_t n, int m, double r)
         }
     }
     if (A == 0 || B == 0)
-        return NAN_D;
+        return RH_NAN;
     return -log(A / B);
 }
 
 rh_status rh_hrv_dfa(const double *x, size_t n, int lo, int hi, double *alpha, rh_err *err)
 {
-    *alpha = NAN_D;
+    *alpha = RH_NAN;
     if (lo < 3 || hi < lo || n < (size_t)lo * 2)
         return RH_OK;
     double mean = 0;
@@ -307,7 +306,7 @@ rh_status rh_hrv_compute(const rh_rr_series *s, size_t from, size_t to, const rh
         if (rc != RH_OK)
             goto out;
         double tot = rh_lomb_band(&l, 0, 0.4);
-        double ulf = o.short_term ? NAN_D : rh_lomb_band(&l, 0, 0.0033);
+        double ulf = o.short_term ? RH_NAN : rh_lomb_band(&l, 0, 0.0033);
         double vlf = rh_lomb_band(&l, o.short_term ? 0 : 0.0033, 0.04);
         fill_bands(&out->lomb, tot, ulf, vlf, rh_lomb_band(&l, 0.04, 0.15),
                    rh_lomb_band(&l, 0.15, 0.4));
@@ -327,7 +326,7 @@ rh_status rh_hrv_compute(const rh_rr_series *s, size_t from, size_t to, const rh
             if (rc != RH_OK)
                 goto out;
             double tot = rh_welch_band(&w, 0, 0.4);
-            double ulf = o.short_term ? NAN_D : rh_welch_band(&w, 0, 0.0033);
+            double ulf = o.short_term ? RH_NAN : rh_welch_band(&w, 0, 0.0033);
             double vlf = rh_welch_band(&w, o.short_term ? 0 : 0.0033, 0.04);
             fill_bands(&out->welch, tot, ulf, vlf, rh_welch_band(&w, 0.04, 0.15),
                        rh_welch_band(&w, 0.15, 0.4));

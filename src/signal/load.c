@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "signal/load.h"
 
+#include "base/num.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -72,7 +74,7 @@ rh_status rh_load_hr_summary(const rh_hr_series *hr, rh_hr_summary *out, rh_err 
     rh_status rc = rh_hr_series_check(hr, err);
     if (rc != RH_OK)
         return rc;
-    double valid = 0, missing = 0, sum = 0, mx = -INFINITY, mn = INFINITY;
+    double valid = 0, missing = 0, sum = 0, mx = -RH_INF, mn = RH_INF;
     for (size_t i = 0; i < hr->n; i++) {
         double d, g;
         sample_span(hr, i, &d, &g);
@@ -89,9 +91,9 @@ rh_status rh_load_hr_summary(const rh_hr_series *hr, rh_hr_summary *out, rh_err 
     }
     out->valid_s = valid;
     out->missing_s = missing;
-    out->mean_bpm = valid > 0 ? sum / valid : (double)NAN;
-    out->max_bpm = valid > 0 ? mx : (double)NAN;
-    out->min_bpm = valid > 0 ? mn : (double)NAN;
+    out->mean_bpm = valid > 0 ? sum / valid : RH_NAN;
+    out->max_bpm = valid > 0 ? mx : RH_NAN;
+    out->min_bpm = valid > 0 ? mn : RH_NAN;
     return RH_OK;
 }
 
@@ -315,7 +317,7 @@ rh_status rh_load_week(const double daily[7], rh_week_load *out, rh_err *err)
     out->total = sum;
     out->mean = mean;
     out->sd = sqrt(ss / 6.0);
-    out->monotony = out->sd > 0 ? mean / out->sd : (double)NAN;
+    out->monotony = out->sd > 0 ? mean / out->sd : RH_NAN;
     out->strain = sum * out->monotony;
     return RH_OK;
 }
@@ -330,7 +332,7 @@ static double mean_of(const double *v, size_t n)
 
 static double ratio(double a, double b)
 {
-    return b > 0 ? a / b : (double)NAN;
+    return b > 0 ? a / b : RH_NAN;
 }
 
 rh_status rh_load_acwr(const double *daily, size_t n_days, rh_acwr *out, rh_err *err)

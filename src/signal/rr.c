@@ -2,6 +2,7 @@
 #include "signal/rr.h"
 
 #include "base/alloc.h"
+#include "base/num.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -491,7 +492,7 @@ rh_status rh_rr_correct(const rh_rr_series *in, rh_rr_series *out, rh_rr_correct
         for (size_t i = 0; i < report->n_fixes; i++)
             ft[i] = report->fixes[i].t_s;
         qsort(ft, report->n_fixes, sizeof(double), cmp_d);
-        double last = -INFINITY;
+        double last = -RH_INF;
         for (size_t i = 0; i < report->n_fixes; i++) {
             if (ft[i] - last >= 0.3) {
                 distinct++;

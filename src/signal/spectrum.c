@@ -2,6 +2,7 @@
 #include "signal/spectrum.h"
 
 #include "base/alloc.h"
+#include "base/num.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -352,7 +353,7 @@ double rh_lomb_band(const rh_lomb *l, double lo_hz, double hi_hz)
 {
     double s = 0;
     if (!l->power)
-        return (double)NAN;
+        return RH_NAN;
     size_t j0 = lo_hz > 0 ? (size_t)floor(lo_hz / l->df_hz) : 1;
     j0 = j0 > 1 ? j0 - 1 : 1;
     for (size_t j = j0; j <= l->nbins; j++) {
@@ -532,7 +533,7 @@ out:
 double rh_welch_band(const rh_welch *w, double lo_hz, double hi_hz)
 {
     if (!w->psd)
-        return (double)NAN;
+        return RH_NAN;
     double s = 0;
     for (size_t k = 0; k < w->nbins; k++) {
         double f = (double)k * w->df_hz;
