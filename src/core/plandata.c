@@ -374,17 +374,36 @@ rh_status rh_components_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg
     return RH_OK;
 }
 
+/* A neural target is `nt.<code>` of the `nt` vocabulary; the prescription
+ * prints its label, so a bad one must not get past loading. */
+static rh_status check_neural_target(const rh_catalog *cat, rh_jx *jx, const char *array, size_t i,
+                                     const char *t)
+{
+    const rh_vocab_group *nt = rh_vocab_group_find(cat, "nt");
+    if (strncmp(t, "nt.", 3) == 0 && rh_vocab_lookup(nt, t + 3))
+        return RH_OK;
+    size_t m1 = rh_jx_push_key(jx, array);
+    size_t m2 = rh_jx_push_index(jx, i);
+    rh_status rc = rh_jx_fail(jx, "neural_target", RH_E_NOTFOUND,
+                              "'%s' is not a neural target (vocabulary nt)", t);
+    rh_jx_pop(jx, m2);
+    rh_jx_pop(jx, m1);
+    return rc;
+}
+
 rh_status rh_components_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx)
 {
     const component_file *f = obj;
-    const rh_vocab_group *nt = rh_vocab_group_find(cat, "nt");
     for (size_t i = 0; i < f->n; i++) {
-        const char *t = f->items[i].neural_target;
-        if (strncmp(t, "nt.", 3) != 0 || !rh_vocab_lookup(nt, t + 3)) {
+        rh_status rc = check_neural_target(cat, jx, "components", i, f->items[i].neural_target);
+        if (rc != RH_OK)
+            return rc;
+        if (rh_intensity_rank(cat, f->items[i].intensity_class) < 0) {
             size_t m1 = rh_jx_push_key(jx, "components");
             size_t m2 = rh_jx_push_index(jx, i);
-            rh_status rc = rh_jx_fail(jx, "neural_target", RH_E_NOTFOUND,
-                                      "'%s' is not a neural target (vocabulary nt)", t);
+            rc = rh_jx_fail(jx, "intensity_class", RH_E_NOTFOUND,
+                            "'%s' is not an intensity class of the formulas file",
+                            f->items[i].intensity_class);
             rh_jx_pop(jx, m2);
             rh_jx_pop(jx, m1);
             return rc;
@@ -594,6 +613,15 @@ static const formulas_file *formulas(const rh_catalog *cat)
     return n ? files[0] : NULL;
 }
 
+rh_status rh_formulas_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx)
+{
+    /* Lookups read the first formulas file only: a second would be dead data. */
+    if (formulas(cat) != obj)
+        return rh_jx_fail(jx, NULL, RH_E_INVALID,
+                          "a second formulas file: the catalog takes exactly one");
+    return RH_OK;
+}
+
 const rh_hrmax_formula *rh_hrmax_formula_find(const rh_catalog *cat, const char *code)
 {
     const formulas_file *f = formulas(cat);
@@ -761,6 +789,17 @@ rh_status rh_rtms_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg,
     return RH_OK;
 }
 
+rh_status rh_rtms_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx)
+{
+    const rtms_file *f = obj;
+    for (size_t i = 0; i < f->np; i++) {
+        rh_status rc = check_neural_target(cat, jx, "protocols", i, f->protocols[i].neural_target);
+        if (rc != RH_OK)
+            return rc;
+    }
+    return RH_OK;
+}
+
 const rh_rtms_protocol *rh_rtms_protocol_find(const rh_catalog *cat, const char *id)
 {
     size_t n;
@@ -785,4 +824,20 @@ const rh_rtms_order *rh_rtms_order_find(const rh_catalog *cat, const char *code)
                 return &f->orders[i];
     }
     return NULL;
+}
+
+const char *const rh_plandata_ref_kinds[] = {"rtms_protocol", "rtms_order", "hr_max_formula",
+                                             "intensity_class", NULL};
+
+bool rh_plandata_ref_exists(const rh_catalog *cat, const char *ref_kind, const char *value)
+{
+    if (strcmp(ref_kind, "rtms_protocol") == 0)
+        return rh_rtms_protocol_find(cat, value) != NULL;
+    if (strcmp(ref_kind, "rtms_order") == 0)
+        return rh_rtms_order_find(cat, value) != NULL;
+    if (strcmp(ref_kind, "hr_max_formula") == 0)
+        return strcmp(value, "MEASURED") == 0 || rh_hrmax_formula_find(cat, value) != NULL;
+    if (strcmp(ref_kind, "intensity_class") == 0)
+        return rh_intensity_rank(cat, value) >= 0;
+    return false;
 }

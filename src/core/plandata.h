@@ -127,12 +127,25 @@ typedef struct rh_rtms_order {
 const rh_rtms_protocol *rh_rtms_protocol_find(const rh_catalog *cat, const char *id);
 const rh_rtms_order *rh_rtms_order_find(const rh_catalog *cat, const char *code);
 
+/* Catalog references a decision domain's values or a policy's choices may
+ * declare (key `refers_to`), checked once every file is loaded:
+ *   "rtms_protocol"   an rTMS protocol id (data/rtms.json protocols)
+ *   "rtms_order"      an rTMS same-day order code (data/rtms.json order)
+ *   "hr_max_formula"  an HRmax formula code (data/formulas.json hr_max), or
+ *                     "MEASURED" (a measured maximum, no formula)
+ *   "intensity_class" an intensity class name (data/formulas.json)
+ * NULL-terminated; rh_plandata_ref_exists tells whether `value` resolves. */
+extern const char *const rh_plandata_ref_kinds[];
+bool rh_plandata_ref_exists(const rh_catalog *cat, const char *ref_kind, const char *value);
+
 rh_status rh_components_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg, void **obj);
 rh_status rh_components_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx);
 void rh_components_kind_destroy(void *obj);
 rh_status rh_formulas_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg, void **obj);
+rh_status rh_formulas_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx);
 void rh_formulas_kind_destroy(void *obj);
 rh_status rh_rtms_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg, void **obj);
+rh_status rh_rtms_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx);
 void rh_rtms_kind_destroy(void *obj);
 
 #endif

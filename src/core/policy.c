@@ -3,6 +3,7 @@
 
 #include "base/alloc.h"
 #include "core/catalog_kinds.h"
+#include "core/plandata.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +18,7 @@ typedef struct policy {
     const char *str;
     const char **choices;
     size_t nchoices;
+    const char *refers_to; /* rh_plandata_ref_kinds entry the choices name, or NULL */
 } policy;
 
 typedef struct policy_file {
@@ -37,8 +39,9 @@ void rh_policy_kind_destroy(void *obj)
 
 static rh_status load_policy(rh_jx *jx, const rh_json *j, policy *p, rh_catalog_reg *reg)
 {
-    static const char *const keys[] = {"id",   "type", "default", "min",      "max", "choices",
-                                       "unit", "text", "status",  "evidence", NULL};
+    static const char *const keys[] = {"id",     "type",     "default",   "min",
+                                       "max",    "choices",  "unit",      "text",
+                                       "status", "evidence", "refers_to", NULL};
     static const char *const types[] = {"number", "boolean", "string", "text", NULL};
     int t = 0;
     rh_status rc = rh_jx_check_keys(jx, j, keys);
@@ -85,6 +88,11 @@ static rh_status load_policy(rh_jx *jx, const rh_json *j, policy *p, rh_catalog_
         if (!found)
             return rh_jx_fail(jx, "default", RH_E_INVALID, "'%s' is not one of the choices",
                               p->str);
+        int r = 0;
+        bool has = false;
+        if ((rc = rh_jx_enum(jx, j, "refers_to", false, rh_plandata_ref_kinds, &r, &has)) != RH_OK)
+            return rc;
+        p->refers_to = has ? rh_plandata_ref_kinds[r] : NULL;
     }
     return rh_catalog_reg_entry(reg, jx, p->id, "policy", j);
 }
@@ -118,6 +126,26 @@ rh_status rh_policy_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *re
         return rc;
     }
     *obj = f;
+    return RH_OK;
+}
+
+rh_status rh_policy_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx)
+{
+    const policy_file *f = obj;
+    for (size_t i = 0; i < f->n; i++) {
+        const policy *p = &f->items[i];
+        for (size_t k = 0; p->refers_to && k < p->nchoices; k++) {
+            if (rh_plandata_ref_exists(cat, p->refers_to, p->choices[k]))
+                continue;
+            size_t m1 = rh_jx_push_key(jx, "policies");
+            size_t m2 = rh_jx_push_index(jx, i);
+            rh_status rc = rh_jx_fail(jx, "choices", RH_E_NOTFOUND, "'%s' is not a known %s",
+                                      p->choices[k], p->refers_to);
+            rh_jx_pop(jx, m2);
+            rh_jx_pop(jx, m1);
+            return rc;
+        }
+    }
     return RH_OK;
 }
 

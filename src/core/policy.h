@@ -26,6 +26,7 @@ rh_status rh_policy_apply(const rh_catalog *cat, const rh_json *overrides, const
 void rh_policy_write(const rh_catalog *cat, const rh_facts *facts, rh_jw *w);
 
 rh_status rh_policy_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg, void **obj);
+rh_status rh_policy_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx);
 void rh_policy_kind_destroy(void *obj);
 
 #endif

@@ -4,6 +4,7 @@
 #include "base/alloc.h"
 #include "base/buf.h"
 #include "core/catalog_kinds.h"
+#include "core/plandata.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -95,6 +96,7 @@ typedef struct domain {
     const char **values;
     size_t nvalues;
     const char *default_value;
+    const char *refers_to; /* rh_plandata_ref_kinds entry, or NULL */
 } domain;
 
 typedef struct decisions {
@@ -551,6 +553,31 @@ void rh_decisions_kind_destroy(void *obj)
     rh_free(d);
 }
 
+rh_status rh_decisions_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx)
+{
+    const decisions *d = obj;
+    if (find_decisions(cat) != d)
+        return rh_jx_fail(jx, NULL, RH_E_INVALID,
+                          "a second decisions file: the catalog takes exactly one");
+    for (size_t i = 0; i < d->ndomains; i++) {
+        const domain *dm = &d->domains[i];
+        for (size_t k = 0; dm->refers_to && k < dm->nvalues; k++) {
+            if (rh_plandata_ref_exists(cat, dm->refers_to, dm->values[k]))
+                continue;
+            size_t m1 = rh_jx_push_key(jx, "domains");
+            size_t m2 = rh_jx_push_index(jx, i);
+            size_t m3 = rh_jx_push_key(jx, "values");
+            rh_status rc = rh_jx_fail(jx, NULL, RH_E_NOTFOUND, "'%s' is not a known %s",
+                                      dm->values[k], dm->refers_to);
+            rh_jx_pop(jx, m3);
+            rh_jx_pop(jx, m2);
+            rh_jx_pop(jx, m1);
+            return rc;
+        }
+    }
+    return RH_OK;
+}
+
 static rh_status load_string_list(rh_jx *jx, const rh_json *arr, const char *key, const char ***out,
                                   size_t *n)
 {
@@ -575,7 +602,8 @@ rh_status rh_decisions_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg 
 {
     (void)reg;
     static const char *const keys[] = {RH_CATALOG_ENVELOPE_KEYS, "phases", "domains", NULL};
-    static const char *const dkeys[] = {"id", "combine", "values", "default", "comment", NULL};
+    static const char *const dkeys[] = {"id",        "combine", "values", "default",
+                                        "refers_to", "comment", NULL};
     static const char *const combines[] = {"max", "first", NULL};
     rh_json *phases = NULL, *domains = NULL;
     decisions *d = rh_calloc(1, sizeof(*d));
@@ -617,6 +645,12 @@ rh_status rh_decisions_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg 
         if (rc == RH_OK && dm->default_value && value_rank(dm, dm->default_value) < 0)
             rc = rh_jx_fail(jx, "default", RH_E_INVALID, "'%s' is not one of the values",
                             dm->default_value);
+        if (rc == RH_OK) {
+            int r = 0;
+            bool has = false;
+            rc = rh_jx_enum(jx, dj, "refers_to", false, rh_plandata_ref_kinds, &r, &has);
+            dm->refers_to = has ? rh_plandata_ref_kinds[r] : NULL;
+        }
         dm->combine_max = comb == 0;
         rh_jx_pop(jx, m2);
         rh_jx_pop(jx, m1);
@@ -804,13 +838,15 @@ static bool eval(const rh_engine *e, const pred *p)
         f = rh_facts_get(e->facts, p->fact);
         return (f != NULL && f->type != RH_FACT_NULL && !f->assumed) == p->v.b;
     case P_EQ:
-    case P_NE:
+    case P_NE: {
+        /* An absent fact (on either side) compares as null, so `ne` is
+         * always the negation of `eq`. */
+        static const rh_fact null_fact = {.type = RH_FACT_NULL};
         f = rh_facts_get(e->facts, p->fact);
         if (!operand_value(e, &p->v, &v))
-            return p->kind == P_NE;
-        if (!f)
-            return p->kind == P_NE ? true : v.type == RH_FACT_NULL;
-        return fact_equals(f, &v) == (p->kind == P_EQ);
+            v = null_fact;
+        return fact_equals(f ? f : &null_fact, &v) == (p->kind == P_EQ);
+    }
     case P_IN:
         f = rh_facts_get(e->facts, p->fact);
         if (!f || f->type != RH_FACT_STR)

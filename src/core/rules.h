@@ -106,6 +106,7 @@ rh_status rh_rules_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg
 rh_status rh_rules_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx);
 void rh_rules_kind_destroy(void *obj);
 rh_status rh_decisions_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg, void **obj);
+rh_status rh_decisions_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx);
 void rh_decisions_kind_destroy(void *obj);
 
 #endif

@@ -33,6 +33,7 @@ typedef struct rh_vocab_group {
     const char *group;
     const char *description;
     bool assume_unstated;
+    const char *tags_from; /* group whose codes the items' tags are, or NULL */
     rh_vocab_item *items;
     size_t n;
 } rh_vocab_group;
@@ -46,6 +47,7 @@ bool rh_vocab_item_has_tag(const rh_vocab_item *it, const char *tag);
 const char *rh_vocab_label(const rh_vocab_item *it, const char *lang);
 
 rh_status rh_vocab_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg, void **obj);
+rh_status rh_vocab_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx);
 void rh_vocab_kind_destroy(void *obj);
 
 #endif

@@ -141,6 +141,49 @@ static void absent_facts_never_match_comparisons(void **state)
     rh_catalog_destroy(cat);
 }
 
+/* An absent fact, on either side, compares as null: `ne` is always the
+ * negation of `eq`. */
+static void absent_facts_compare_as_null(void **state)
+{
+    (void)state;
+    static const char rules[] =
+        "{\"schema\": \"rehabit.rules/1\", \"version\": \"t\", \"phase\": \"b\", \"rules\": "
+        "[" RULE("q1", "{\"fact\": \"gone\", \"eq\": null}", "[{\"set\": \"eq_null\", \"value\": true}]") "," RULE(
+            "q2", "{\"fact\": \"gone\", \"ne\": null}",
+            "[{\"set\": \"ne_null\", \"value\": true}]") "," RULE("q3",
+                                                                  "{\"fact\": \"gone\", \"ne\": "
+                                                                  "\"x\"}",
+                                                                  "[{\"set\": \"ne_x\", \"value\": "
+                                                                  "true}]") "," RULE("q4",
+                                                                                     "{\"fact\": "
+                                                                                     "\"gone\", "
+                                                                                     "\"eq\": "
+                                                                                     "{\"fact\": "
+                                                                                     "\"also_"
+                                                                                     "gone\"}}",
+                                                                                     "[{\"set\": "
+                                                                                     "\"eq_"
+                                                                                     "absent\", "
+                                                                                     "\"value\": "
+                                                                                     "true}]") "," RULE("q5",
+                                                                                                        "{\"fact\": \"gone\", \"ne\": {\"fact\": \"also_gone\"}}",
+                                                                                                        "[{\"set\": \"ne_absent\", \"value\": true}]") "]}";
+    rh_catalog *cat = load(rules);
+    rh_facts *f;
+    rh_facts_create(&f);
+    rh_engine *e;
+    rh_engine_create(cat, f, &e);
+    assert_int_equal(rh_engine_run(e, NULL), RH_OK);
+    assert_true(rh_facts_bool(f, "eq_null"));
+    assert_false(rh_facts_bool(f, "ne_null"));
+    assert_true(rh_facts_bool(f, "ne_x"));
+    assert_true(rh_facts_bool(f, "eq_absent"));
+    assert_false(rh_facts_bool(f, "ne_absent"));
+    rh_engine_destroy(e);
+    rh_facts_destroy(f);
+    rh_catalog_destroy(cat);
+}
+
 static void any_and_in_match_and_flags_carry_severity(void **state)
 {
     (void)state;
@@ -271,6 +314,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(max_domain_keeps_most_severe_and_first_domain_keeps_first),
         cmocka_unit_test(absent_facts_never_match_comparisons),
+        cmocka_unit_test(absent_facts_compare_as_null),
         cmocka_unit_test(any_and_in_match_and_flags_carry_severity),
         cmocka_unit_test(trace_records_inputs_and_texts_expand_facts),
         cmocka_unit_test(invalid_rules_are_refused_with_path),
