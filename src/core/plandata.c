@@ -254,25 +254,12 @@ static rh_status read_phases(rh_jx *jx, const rh_json *c, rh_component_tpl *t)
 static rh_status load_component(rh_jx *jx, const rh_json *c, rh_component_tpl *t,
                                 rh_catalog_reg *reg)
 {
-    static const char *const keys[] = {"id",
-                                       "modality",
-                                       "name",
-                                       "type",
-                                       "intensity_class",
-                                       "sessions_per_week",
-                                       "intensity",
-                                       "minutes",
-                                       "weeks",
-                                       "met",
-                                       "weekly_target",
-                                       "dose",
-                                       "progression",
-                                       "neural_target",
-                                       "rationale",
-                                       "cautions",
-                                       "evidence",
-                                       "status",
-                                       "comment",
+    static const char *const keys[] = {"id",          "modality",        "name",
+                                       "type",        "intensity_class", "sessions_per_week",
+                                       "intensity",   "minutes",         "weeks",
+                                       "met",         "weekly_target",   "dose",
+                                       "progression", "neural_target",   "rationale",
+                                       "evidence",    "status",          "comment",
                                        NULL};
     static const char *const classes[] = {"light", "moderate", "vigorous", NULL};
     int m = 0, k = 0;
