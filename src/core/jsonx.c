@@ -109,6 +109,22 @@ rh_status rh_jx_fail(rh_jx *jx, const char *key, rh_status code, const char *fmt
     return code;
 }
 
+rh_status rh_jx_fail_at(rh_jx *jx, const char *array, size_t index, const char *key, rh_status code,
+                        const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    size_t m1 = rh_jx_push_key(jx, array);
+    size_t m2 = rh_jx_push_index(jx, index);
+    rh_status rc = rh_jx_fail(jx, key, code, "%s", msg);
+    rh_jx_pop(jx, m2);
+    rh_jx_pop(jx, m1);
+    return rc;
+}
+
 rh_status rh_jx_check_keys(rh_jx *jx, const rh_json *obj, const char *const *allowed)
 {
     if (!json_is_object(obj))

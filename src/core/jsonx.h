@@ -52,6 +52,10 @@ void rh_jx_pop(rh_jx *jx, size_t mark);
  * NULL). Always returns `code`. */
 rh_status rh_jx_fail(rh_jx *jx, const char *key, rh_status code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The same at `array[index]` under the current path (then ".key" when key is
+ * not NULL), for checks made after an array was read, e.g. cross-file links. */
+rh_status rh_jx_fail_at(rh_jx *jx, const char *array, size_t index, const char *key, rh_status code,
+                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Fails with E_INVALID when `obj` is not an object or has a key outside the
  * NULL-terminated `allowed` list (names the offending key). */

@@ -369,13 +369,8 @@ static rh_status check_neural_target(const rh_catalog *cat, rh_jx *jx, const cha
     const rh_vocab_group *nt = rh_vocab_group_find(cat, "nt");
     if (strncmp(t, "nt.", 3) == 0 && rh_vocab_lookup(nt, t + 3))
         return RH_OK;
-    size_t m1 = rh_jx_push_key(jx, array);
-    size_t m2 = rh_jx_push_index(jx, i);
-    rh_status rc = rh_jx_fail(jx, "neural_target", RH_E_NOTFOUND,
-                              "'%s' is not a neural target (vocabulary nt)", t);
-    rh_jx_pop(jx, m2);
-    rh_jx_pop(jx, m1);
-    return rc;
+    return rh_jx_fail_at(jx, array, i, "neural_target", RH_E_NOTFOUND,
+                         "'%s' is not a neural target (vocabulary nt)", t);
 }
 
 rh_status rh_components_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx)
@@ -385,16 +380,10 @@ rh_status rh_components_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx)
         rh_status rc = check_neural_target(cat, jx, "components", i, f->items[i].neural_target);
         if (rc != RH_OK)
             return rc;
-        if (rh_intensity_rank(cat, f->items[i].intensity_class) < 0) {
-            size_t m1 = rh_jx_push_key(jx, "components");
-            size_t m2 = rh_jx_push_index(jx, i);
-            rc = rh_jx_fail(jx, "intensity_class", RH_E_NOTFOUND,
-                            "'%s' is not an intensity class of the formulas file",
-                            f->items[i].intensity_class);
-            rh_jx_pop(jx, m2);
-            rh_jx_pop(jx, m1);
-            return rc;
-        }
+        if (rh_intensity_rank(cat, f->items[i].intensity_class) < 0)
+            return rh_jx_fail_at(jx, "components", i, "intensity_class", RH_E_NOTFOUND,
+                                 "'%s' is not an intensity class of the formulas file",
+                                 f->items[i].intensity_class);
     }
     return RH_OK;
 }

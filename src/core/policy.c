@@ -137,13 +137,8 @@ rh_status rh_policy_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx)
         for (size_t k = 0; p->refers_to && k < p->nchoices; k++) {
             if (rh_plandata_ref_exists(cat, p->refers_to, p->choices[k]))
                 continue;
-            size_t m1 = rh_jx_push_key(jx, "policies");
-            size_t m2 = rh_jx_push_index(jx, i);
-            rh_status rc = rh_jx_fail(jx, "choices", RH_E_NOTFOUND, "'%s' is not a known %s",
-                                      p->choices[k], p->refers_to);
-            rh_jx_pop(jx, m2);
-            rh_jx_pop(jx, m1);
-            return rc;
+            return rh_jx_fail_at(jx, "policies", i, "choices", RH_E_NOTFOUND,
+                                 "'%s' is not a known %s", p->choices[k], p->refers_to);
         }
     }
     return RH_OK;

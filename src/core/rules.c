@@ -564,15 +564,8 @@ rh_status rh_decisions_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx)
         for (size_t k = 0; dm->refers_to && k < dm->nvalues; k++) {
             if (rh_plandata_ref_exists(cat, dm->refers_to, dm->values[k]))
                 continue;
-            size_t m1 = rh_jx_push_key(jx, "domains");
-            size_t m2 = rh_jx_push_index(jx, i);
-            size_t m3 = rh_jx_push_key(jx, "values");
-            rh_status rc = rh_jx_fail(jx, NULL, RH_E_NOTFOUND, "'%s' is not a known %s",
-                                      dm->values[k], dm->refers_to);
-            rh_jx_pop(jx, m3);
-            rh_jx_pop(jx, m2);
-            rh_jx_pop(jx, m1);
-            return rc;
+            return rh_jx_fail_at(jx, "domains", i, "values", RH_E_NOTFOUND,
+                                 "'%s' is not a known %s", dm->values[k], dm->refers_to);
         }
     }
     return RH_OK;

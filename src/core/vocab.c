@@ -176,36 +176,21 @@ rh_status rh_vocab_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg
     return RH_OK;
 }
 
-static rh_status fail_at_group(rh_jx *jx, size_t g, const char *key, rh_status code,
-                               const char *text)
-{
-    size_t m1 = rh_jx_push_key(jx, "groups");
-    size_t m2 = rh_jx_push_index(jx, g);
-    rh_status rc = rh_jx_fail(jx, key, code, "%s", text);
-    rh_jx_pop(jx, m2);
-    rh_jx_pop(jx, m1);
-    return rc;
-}
-
 /* Checks the tags of `grp` name codes of the group it declares in `tags_from`. */
 static rh_status check_tags_from(const rh_catalog *cat, rh_jx *jx, size_t g,
                                  const rh_vocab_group *grp)
 {
-    char text[512];
     const rh_vocab_group *from = rh_vocab_group_find(cat, grp->tags_from);
-    if (!from) {
-        snprintf(text, sizeof(text), "'%s' is not a vocabulary group", grp->tags_from);
-        return fail_at_group(jx, g, "tags_from", RH_E_NOTFOUND, text);
-    }
+    if (!from)
+        return rh_jx_fail_at(jx, "groups", g, "tags_from", RH_E_NOTFOUND,
+                             "'%s' is not a vocabulary group", grp->tags_from);
     for (size_t i = 0; i < grp->n; i++) {
         const rh_vocab_item *it = &grp->items[i];
-        for (size_t t = 0; t < it->ntags; t++) {
-            if (rh_vocab_lookup(from, it->tags[t]))
-                continue;
-            snprintf(text, sizeof(text), "item '%s': tag '%s' is not a code of group '%s'",
-                     it->code, it->tags[t], grp->tags_from);
-            return fail_at_group(jx, g, "items", RH_E_NOTFOUND, text);
-        }
+        for (size_t t = 0; t < it->ntags; t++)
+            if (!rh_vocab_lookup(from, it->tags[t]))
+                return rh_jx_fail_at(jx, "groups", g, "items", RH_E_NOTFOUND,
+                                     "item '%s': tag '%s' is not a code of group '%s'", it->code,
+                                     it->tags[t], grp->tags_from);
     }
     return RH_OK;
 }
@@ -216,12 +201,9 @@ rh_status rh_vocab_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx)
     for (size_t g = 0; g < v->n; g++) {
         const rh_vocab_group *grp = &v->groups[g];
         /* A lookup takes the first group of a name: a second would be dead data. */
-        if (rh_vocab_group_find(cat, grp->group) != grp) {
-            char text[300];
-            snprintf(text, sizeof(text), "group '%s' is already defined (each group once)",
-                     grp->group);
-            return fail_at_group(jx, g, "group", RH_E_INVALID, text);
-        }
+        if (rh_vocab_group_find(cat, grp->group) != grp)
+            return rh_jx_fail_at(jx, "groups", g, "group", RH_E_INVALID,
+                                 "group '%s' is already defined (each group once)", grp->group);
         if (grp->tags_from) {
             rh_status rc = check_tags_from(cat, jx, g, grp);
             if (rc != RH_OK)
