@@ -115,6 +115,70 @@ double rh_hrv_sampen(const double *x, size_t n, int m, double r)
     return -log(A / B);
 }
 
+/* Residual sum of squares of a line fitted to the integrated series in one
+ * box of `bs` points, from the box's sums: of the running sum z (sz), of z^2
+ * (szz) and of the running sums of z (sw). */
+static inline double dfa_box_residual(int bs, double sz, double szz, double sw)
+{
+    double nbs = (double)bs;
+    double sk = nbs * (nbs + 1) / 2, skk = nbs * (nbs + 1) * (2 * nbs + 1) / 6;
+    double skk_c = skk - sk * sk / nbs;
+    /* sum k z_k = (bs + 1) sum z - sum of the running sums of z */
+    double skz = (nbs + 1) * sz - sw;
+    double syy = szz - sz * sz / nbs, sky = skz - sk * sz / nbs;
+    double res = syy - sky * sky / skk_c;
+    return res > 0 ? res : 0;
+}
+
+/* The running sums of one box of `bs` points: sz (of the running sum z),
+ * szz (of z^2) and sw (of the running sums of z). */
+typedef struct dfa_sums {
+    double z, sz, szz, sw;
+} dfa_sums;
+
+static inline void dfa_step(dfa_sums *s, double v)
+{
+    s->z += v;
+    s->sz += s->z;
+    s->szz += s->z * s->z;
+    s->sw += s->sz;
+}
+
+/* Sum of the line-fit residuals over the nb boxes of bs points of `dev`.
+ * The residual of a line fit to the integrated series over a box does not
+ * change when a constant is added, so each box integrates from zero: values
+ * stay small and the sums exact enough. The running sums are a chain of
+ * dependent additions per box, so four boxes advance side by side (each
+ * box's sums, and the order they are added in, stay as for one box at a
+ * time: the result is the same to the bit). */
+static double dfa_boxes_residual(const double *dev, size_t nb, int bs)
+{
+    double ss = 0;
+    size_t b = 0, ubs = (size_t)bs;
+    for (; b + 4 <= nb; b += 4) {
+        const double *p0 = dev + b * ubs, *p1 = p0 + ubs, *p2 = p1 + ubs, *p3 = p2 + ubs;
+        dfa_sums s0 = {0}, s1 = {0}, s2 = {0}, s3 = {0};
+        for (size_t k = 0; k < ubs; k++) {
+            dfa_step(&s0, p0[k]);
+            dfa_step(&s1, p1[k]);
+            dfa_step(&s2, p2[k]);
+            dfa_step(&s3, p3[k]);
+        }
+        ss += dfa_box_residual(bs, s0.sz, s0.szz, s0.sw);
+        ss += dfa_box_residual(bs, s1.sz, s1.szz, s1.sw);
+        ss += dfa_box_residual(bs, s2.sz, s2.szz, s2.sw);
+        ss += dfa_box_residual(bs, s3.sz, s3.szz, s3.sw);
+    }
+    for (; b < nb; b++) {
+        const double *p = dev + b * ubs;
+        dfa_sums s = {0};
+        for (size_t k = 0; k < ubs; k++)
+            dfa_step(&s, p[k]);
+        ss += dfa_box_residual(bs, s.sz, s.szz, s.sw);
+    }
+    return ss;
+}
+
 rh_status rh_hrv_dfa(const double *x, size_t n, int lo, int hi, double *alpha, rh_err *err)
 {
     *alpha = RH_NAN;
@@ -137,27 +201,7 @@ rh_status rh_hrv_dfa(const double *x, size_t n, int lo, int hi, double *alpha, r
         if (nb < 1)
             break;
         double nbs = (double)bs;
-        double sk = nbs * (nbs + 1) / 2, skk = nbs * (nbs + 1) * (2 * nbs + 1) / 6;
-        double skk_c = skk - sk * sk / nbs;
-        double ss = 0;
-        /* The residual of a line fit to the integrated series over a box does
-         * not change when a constant is added, so each box integrates from
-         * zero: values stay small and the sums exact enough. */
-        for (size_t b = 0; b < nb; b++) {
-            const double *p = dev + b * (size_t)bs;
-            /* sum k z_k = (bs + 1) sum z - sum of the running sums of z */
-            double z = 0, szv = 0, szz = 0, sw = 0;
-            for (int k = 0; k < bs; k++) {
-                z += p[k];
-                szv += z;
-                szz += z * z;
-                sw += szv;
-            }
-            double skz = (nbs + 1) * szv - sw;
-            double syy = szz - szv * szv / nbs, sky = skz - sk * szv / nbs;
-            double res = syy - sky * sky / skk_c;
-            ss += res > 0 ? res : 0;
-        }
+        double ss = dfa_boxes_residual(dev, nb, bs);
         double F = sqrt(ss / ((double)nb * nbs));
         if (F > 0) {
             double lx = log10(nbs), ly = log10(F);

@@ -67,7 +67,16 @@ static void plan_release(fft_plan *p)
     p->tw = NULL;
 }
 
-static void bit_reverse(double *z, size_t n)
+static size_t reverse_bits(size_t x, int bits)
+{
+    size_t r = 0;
+    for (int b = 0; b < bits; b++, x >>= 1)
+        r = (r << 1) | (x & 1);
+    return r;
+}
+
+/* The swap loop for short arrays, which fit in the cache. */
+static void bit_reverse_small(double *z, size_t n)
 {
     for (size_t i = 1, j = 0; i < n; i++) {
         size_t bit = n >> 1;
@@ -81,6 +90,65 @@ static void bit_reverse(double *z, size_t n)
             z[2 * j] = tr;
             z[2 * j + 1] = ti;
         }
+    }
+}
+
+#define BR_BITS 5 /* tiles of 32 x 32 complex values (16 KiB) */
+#define BR_SIDE ((size_t)1 << BR_BITS)
+
+typedef double br_tile[BR_SIDE][2 * BR_SIDE];
+
+/* Reads tile `mid` (rows hi at distance `row`) so that t[lo] is, in order,
+ * the row the permutation writes at rev(lo). */
+static void br_load(const double *z, size_t row, size_t mid, const size_t *rev_side, br_tile t)
+{
+    for (size_t hi = 0; hi < BR_SIDE; hi++) {
+        const double *src = z + 2 * (hi * row + mid * BR_SIDE);
+        size_t col = 2 * rev_side[hi];
+        for (size_t lo = 0; lo < BR_SIDE; lo++) {
+            t[lo][col] = src[2 * lo];
+            t[lo][col + 1] = src[2 * lo + 1];
+        }
+    }
+}
+
+static void br_store(double *z, size_t row, size_t mid, const size_t *rev_side, br_tile t)
+{
+    for (size_t lo = 0; lo < BR_SIDE; lo++)
+        memcpy(z + 2 * (rev_side[lo] * row + mid * BR_SIDE), t[lo], sizeof(t[lo]));
+}
+
+/* Bit-reversal permutation of n complex values in place. Once the array
+ * outgrows the cache, swapping value by value costs a cache miss per value
+ * (most of a long FFT's time). Instead an index is split as [hi | mid | lo]
+ * (BR_BITS-bit hi and lo) and its reverse is [rev lo | rev mid | rev hi]:
+ * the 32 x 32 values of `mid` and those of rev(mid) trade places, each read
+ * and written as 32 contiguous rows. */
+static void bit_reverse(double *z, size_t n)
+{
+    int bits = 0;
+    while (((size_t)1 << bits) < n)
+        bits++;
+    if (bits < 2 * BR_BITS) {
+        bit_reverse_small(z, n);
+        return;
+    }
+    size_t rev_side[BR_SIDE];
+    for (size_t k = 0; k < BR_SIDE; k++)
+        rev_side[k] = reverse_bits(k, BR_BITS);
+    int mid_bits = bits - 2 * BR_BITS;
+    size_t row = n / BR_SIDE;
+    br_tile a, b;
+    for (size_t mid = 0; mid < ((size_t)1 << mid_bits); mid++) {
+        size_t rmid = reverse_bits(mid, mid_bits);
+        if (rmid < mid)
+            continue; /* done with its partner */
+        br_load(z, row, mid, rev_side, a);
+        if (rmid != mid) {
+            br_load(z, row, rmid, rev_side, b);
+            br_store(z, row, mid, rev_side, b);
+        }
+        br_store(z, row, rmid, rev_side, a);
     }
 }
 
@@ -184,17 +252,29 @@ static void spread(double *g, size_t mr, int sp, double h, double tau, const dou
     double e2 = exp(d * h / (2 * tau));
     long imr = (long)mr;
     if (m0 >= sp && m0 + sp < imr) {
+        /* e1 e2^l and e1 e2^-l from four interleaved products each: one
+         * running product would be a chain of sp dependent multiplies,
+         * which is what limits this loop */
+        double up[NUFFT_SPREAD_TIGHT + 4], dn[NUFFT_SPREAD_TIGHT + 4];
+        double e2i = 1 / e2;
+        up[0] = e1;
+        up[1] = e1 * e2;
+        up[2] = up[1] * e2;
+        up[3] = up[2] * e2;
+        dn[0] = e1;
+        dn[1] = e1 * e2i;
+        dn[2] = dn[1] * e2i;
+        dn[3] = dn[2] * e2i;
+        double e4 = (e2 * e2) * (e2 * e2), e4i = (e2i * e2i) * (e2i * e2i);
+        for (int l = 4; l <= sp; l++) {
+            up[l] = up[l - 4] * e4;
+            dn[l] = dn[l - 4] * e4i;
+        }
         double *gp = g + 2 * m0 + part;
-        double w = e1;
-        for (int l = 0; l <= sp; l++) {
-            gp[2 * l] += w * e3[l];
-            w *= e2;
-        }
-        w = e1 / e2;
-        for (int l = 1; l < sp; l++) {
-            gp[-2 * l] += w * e3[l];
-            w /= e2;
-        }
+        for (int l = 0; l <= sp; l++)
+            gp[2 * l] += up[l] * e3[l];
+        for (int l = 1; l < sp; l++)
+            gp[-2 * l] += dn[l] * e3[l];
         return;
     }
     /* near the ends of the grid: wrap around */

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define PI 3.14159265358979323846
 
@@ -38,6 +39,44 @@ static void fft_matches_a_plain_dft(void **state)
     }
     double z[6] = {0};
     assert_int_equal(rh_fft(z, 3, NULL), RH_E_INVALID);
+}
+
+/* Long transforms reorder their input tile by tile (bit_reverse): a unit
+ * impulse at p must give exactly e^{-2 pi i k p / n} in every bin k, and
+ * random input must match the plain DFT at bins spread over the range. */
+static void long_fft_matches_impulses_and_the_dft(void **state)
+{
+    (void)state;
+    unsigned seed = 11;
+    for (size_t n = (size_t)1 << 10; n <= (size_t)1 << 15; n <<= 5) {
+        double *z = malloc(2 * n * sizeof(double)), *x = malloc(2 * n * sizeof(double));
+        const size_t pos[] = {1, 3, n / 2 + 5, n - 1, 777 % n};
+        for (size_t q = 0; q < sizeof(pos) / sizeof(pos[0]); q++) {
+            memset(z, 0, 2 * n * sizeof(double));
+            z[2 * pos[q]] = 1;
+            assert_int_equal(rh_fft(z, n, NULL), RH_OK);
+            for (size_t k = 0; k < n; k++) {
+                double a = -2 * PI * (double)(k * pos[q] % n) / (double)n;
+                if (fabs(z[2 * k] - cos(a)) > 1e-9 || fabs(z[2 * k + 1] - sin(a)) > 1e-9)
+                    fail_msg("n %zu impulse at %zu: bin %zu is %g%+gi", n, pos[q], k, z[2 * k],
+                             z[2 * k + 1]);
+            }
+        }
+        for (size_t i = 0; i < 2 * n; i++)
+            x[i] = z[i] = urand(&seed) - 0.5;
+        assert_int_equal(rh_fft(z, n, NULL), RH_OK);
+        for (size_t k = 0; k < n; k += n / 61 + 1) {
+            double re = 0, im = 0;
+            for (size_t j = 0; j < n; j++) {
+                double a = -2 * PI * (double)(k * j % n) / (double)n;
+                re += x[2 * j] * cos(a) - x[2 * j + 1] * sin(a);
+                im += x[2 * j] * sin(a) + x[2 * j + 1] * cos(a);
+            }
+            assert_true(fabs(re - z[2 * k]) < 1e-8 && fabs(im - z[2 * k + 1]) < 1e-8);
+        }
+        free(z);
+        free(x);
+    }
 }
 
 /* Direct Lomb power at bin j (the textbook sums). */
@@ -182,6 +221,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(fft_matches_a_plain_dft),
+        cmocka_unit_test(long_fft_matches_impulses_and_the_dft),
         cmocka_unit_test(lomb_equals_direct_summation),
         cmocka_unit_test(lomb_bands_use_printed_frequencies),
         cmocka_unit_test(welch_recovers_sine_power),
