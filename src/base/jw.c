@@ -306,6 +306,15 @@ void rh_jw_kstr(rh_jw *w, const char *key, const char *s)
     rh_jw_str(w, s);
 }
 
+void rh_jw_kstrs(rh_jw *w, const char *key, const char *const *s, size_t n)
+{
+    rh_jw_key(w, key);
+    rh_jw_arr_begin_inline(w);
+    for (size_t i = 0; i < n; i++)
+        rh_jw_str(w, s[i]);
+    rh_jw_arr_end(w);
+}
+
 void rh_jw_kint(rh_jw *w, const char *key, int64_t v)
 {
     rh_jw_key(w, key);

@@ -62,6 +62,8 @@ void rh_jw_kdouble(rh_jw *w, const char *key, double v);
 void rh_jw_kfixed(rh_jw *w, const char *key, double v, int decimals);
 void rh_jw_kbool(rh_jw *w, const char *key, bool v);
 void rh_jw_knull(rh_jw *w, const char *key);
+/* `key` and an inline array of the n strings `s` (ids, codes). */
+void rh_jw_kstrs(rh_jw *w, const char *key, const char *const *s, size_t n);
 
 /* Ends the document (adds a newline in pretty mode). Fails with: E_NOMEM,
  * E_LIMIT, E_INTERNAL (unbalanced containers). */

@@ -220,11 +220,7 @@ static void put_threshold(rh_jw *w, const char *key, const rh_dfa_threshold *t)
     rh_jw_kdouble(w, "alpha1", t->alpha1);
     rh_jw_kstr(w, "status", t->status);
     rh_jw_kstr(w, "note", t->note);
-    rh_jw_key(w, "evidence");
-    rh_jw_arr_begin_inline(w);
-    for (size_t i = 0; i < t->n_evidence; i++)
-        rh_jw_str(w, t->evidence[i]);
-    rh_jw_arr_end(w);
+    rh_jw_kstrs(w, "evidence", t->evidence, t->n_evidence);
     rh_jw_obj_end(w);
 }
 

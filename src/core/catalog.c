@@ -248,15 +248,38 @@ static rh_status load_one(rh_catalog *cat, size_t index, const rh_catalog_source
     return f->kind->load(f->root, &jx, &reg, &f->obj);
 }
 
+/* Refuses a second file of a kind marked `single` (files are in path order). */
+static rh_status check_single_kinds(const rh_catalog *cat, rh_err *err)
+{
+    for (size_t k = 0; k < rh_catalog_kinds_count; k++) {
+        const rh_catalog_kind *kind = &rh_catalog_kinds[k];
+        const char *first = NULL;
+        for (size_t i = 0; kind->single && i < cat->nfiles; i++) {
+            if (cat->files[i].kind != kind)
+                continue;
+            if (!first) {
+                first = cat->files[i].path;
+                continue;
+            }
+            /* "rehabit.decisions/1" -> "decisions" */
+            const char *noun = strchr(kind->schema, '.') + 1;
+            int len = (int)strcspn(noun, "/");
+            rh_jx jx;
+            rh_jx_init(&jx, cat->files[i].path, err);
+            return rh_jx_fail(
+                &jx, NULL, RH_E_INVALID,
+                "a second %.*s file (the first is '%s'): the catalog takes exactly one", len, noun,
+                first);
+        }
+    }
+    return RH_OK;
+}
+
 static rh_status find_version(rh_catalog *cat, rh_err *err)
 {
-    for (size_t i = 0; i < cat->nfiles; i++) {
-        if (strcmp(cat->files[i].info.schema, "rehabit.manifest/1") != 0)
-            continue;
-        if (cat->version)
-            return RH_FAIL(err, RH_E_INVALID, "more than one manifest ('%s')", cat->files[i].path);
-        cat->version = cat->files[i].info.version;
-    }
+    for (size_t i = 0; i < cat->nfiles && !cat->version; i++)
+        if (strcmp(cat->files[i].info.schema, "rehabit.manifest/1") == 0)
+            cat->version = cat->files[i].info.version;
     if (!cat->version)
         return RH_FAIL(err, RH_E_INVALID, "the knowledge base has no manifest.json");
     return RH_OK;
@@ -288,7 +311,7 @@ rh_status rh_catalog_load_sources(const rh_catalog_source *src_in, size_t n, con
         rc = load_one(cat, i, &src[i], err);
     if (rc != RH_OK)
         goto out;
-    if ((rc = find_version(cat, err)) != RH_OK)
+    if ((rc = check_single_kinds(cat, err)) != RH_OK || (rc = find_version(cat, err)) != RH_OK)
         goto out;
     qsort(cat->entries, cat->nentries, sizeof(*cat->entries), entry_cmp);
     for (size_t i = 1; i < cat->nentries; i++) {

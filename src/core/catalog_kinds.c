@@ -57,19 +57,20 @@ static rh_status manifest_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *r
 }
 
 const rh_catalog_kind rh_catalog_kinds[] = {
-    {"rehabit.manifest/1", manifest_load, NULL, NULL},
-    {"rehabit.evidence/1", rh_evidence_kind_load, NULL, rh_evidence_kind_destroy},
+    {"rehabit.manifest/1", manifest_load, NULL, NULL, true},
+    {"rehabit.evidence/1", rh_evidence_kind_load, NULL, rh_evidence_kind_destroy, false},
     {"rehabit.decisions/1", rh_decisions_kind_load, rh_decisions_kind_link,
-     rh_decisions_kind_destroy},
+     rh_decisions_kind_destroy, true},
     {"rehabit.components/1", rh_components_kind_load, rh_components_kind_link,
-     rh_components_kind_destroy},
-    {"rehabit.formulas/1", rh_formulas_kind_load, rh_formulas_kind_link, rh_formulas_kind_destroy},
-    {"rehabit.rtms/1", rh_rtms_kind_load, rh_rtms_kind_link, rh_rtms_kind_destroy},
-    {"rehabit.policy/1", rh_policy_kind_load, rh_policy_kind_link, rh_policy_kind_destroy},
-    {"rehabit.rules/1", rh_rules_kind_load, rh_rules_kind_link, rh_rules_kind_destroy},
-    {"rehabit.strings/1", rh_strings_kind_load, rh_strings_kind_link, rh_strings_kind_destroy},
-    {"rehabit.vocab/1", rh_vocab_kind_load, rh_vocab_kind_link, rh_vocab_kind_destroy},
-    {"rehabit.instrument/1", rh_instrument_kind_load, NULL, rh_instrument_kind_destroy},
+     rh_components_kind_destroy, false},
+    {"rehabit.formulas/1", rh_formulas_kind_load, NULL, rh_formulas_kind_destroy, true},
+    {"rehabit.rtms/1", rh_rtms_kind_load, rh_rtms_kind_link, rh_rtms_kind_destroy, false},
+    {"rehabit.policy/1", rh_policy_kind_load, rh_policy_kind_link, rh_policy_kind_destroy, false},
+    {"rehabit.rules/1", rh_rules_kind_load, rh_rules_kind_link, rh_rules_kind_destroy, false},
+    {"rehabit.strings/1", rh_strings_kind_load, rh_strings_kind_link, rh_strings_kind_destroy,
+     false},
+    {"rehabit.vocab/1", rh_vocab_kind_load, rh_vocab_kind_link, rh_vocab_kind_destroy, false},
+    {"rehabit.instrument/1", rh_instrument_kind_load, NULL, rh_instrument_kind_destroy, false},
 };
 
 const size_t rh_catalog_kinds_count = sizeof(rh_catalog_kinds) / sizeof(rh_catalog_kinds[0]);

@@ -28,6 +28,9 @@ typedef struct rh_catalog_kind {
     /* Optional: cross-file checks after every file is loaded. */
     rh_status (*link)(void *obj, const rh_catalog *cat, rh_jx *jx);
     void (*destroy)(void *obj);
+    /* At most one file of this kind (lookups read only the first, so a
+     * second would be dead data): a second one is refused. */
+    bool single;
 } rh_catalog_kind;
 
 extern const rh_catalog_kind rh_catalog_kinds[];

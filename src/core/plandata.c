@@ -589,15 +589,6 @@ static const formulas_file *formulas(const rh_catalog *cat)
     return n ? files[0] : NULL;
 }
 
-rh_status rh_formulas_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx)
-{
-    /* Lookups read the first formulas file only: a second would be dead data. */
-    if (formulas(cat) != obj)
-        return rh_jx_fail(jx, NULL, RH_E_INVALID,
-                          "a second formulas file: the catalog takes exactly one");
-    return RH_OK;
-}
-
 const rh_hrmax_formula *rh_hrmax_formula_find(const rh_catalog *cat, const char *code)
 {
     const formulas_file *f = formulas(cat);

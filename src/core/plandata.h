@@ -142,7 +142,6 @@ rh_status rh_components_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg
 rh_status rh_components_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx);
 void rh_components_kind_destroy(void *obj);
 rh_status rh_formulas_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg, void **obj);
-rh_status rh_formulas_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx);
 void rh_formulas_kind_destroy(void *obj);
 rh_status rh_rtms_kind_load(const rh_json *root, rh_jx *jx, rh_catalog_reg *reg, void **obj);
 rh_status rh_rtms_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx);

@@ -601,8 +601,26 @@ static void write_component(rh_plan *p, rh_jw *w, const rh_plan_comp *c)
     rh_jw_obj_end(w);
 }
 
-static void write_items(rh_plan *p, rh_jw *w, const char *key, const char *prefix, bool invert,
-                        bool flags)
+/* A flag or advice item: its code, severity (flags only), text, and the rule
+ * and evidence behind it. */
+static void write_effect_item(rh_plan *p, rh_jw *w, const rh_effect_item *it)
+{
+    rh_rule_info info;
+    rh_rule_get_info(it->rule, &info);
+    rh_jw_obj_begin(w);
+    rh_jw_kstr(w, "code", it->code);
+    if (it->severity)
+        rh_jw_kstr(w, "severity", it->severity);
+    rh_jw_kstr(w, "text", rh_engine_rule_text(p->engine, it->rule, "en"));
+    rh_jw_kstr(w, "rule", info.id);
+    rh_jw_kstr(w, "verification", info.status);
+    rh_jw_kstrs(w, "evidence", info.evidence, info.n_evidence);
+    rh_jw_obj_end(w);
+}
+
+/* The flags (flags true) or the advice items whose code starts with `prefix`
+ * (NULL: all). */
+static void write_items(rh_plan *p, rh_jw *w, const char *key, const char *prefix, bool flags)
 {
     rh_jw_key(w, key);
     rh_jw_arr_begin(w);
@@ -610,24 +628,8 @@ static void write_items(rh_plan *p, rh_jw *w, const char *key, const char *prefi
     for (size_t i = 0; i < n; i++) {
         const rh_effect_item *it =
             flags ? rh_engine_flag_at(p->engine, i) : rh_engine_advice_at(p->engine, i);
-        bool match = prefix ? strncmp(it->code, prefix, strlen(prefix)) == 0 : true;
-        if (match == invert)
-            continue;
-        rh_jw_obj_begin(w);
-        rh_jw_kstr(w, "code", it->code);
-        if (it->severity)
-            rh_jw_kstr(w, "severity", it->severity);
-        rh_jw_kstr(w, "text", rh_engine_rule_text(p->engine, it->rule, "en"));
-        rh_rule_info info;
-        rh_rule_get_info(it->rule, &info);
-        rh_jw_kstr(w, "rule", info.id);
-        rh_jw_kstr(w, "verification", info.status);
-        rh_jw_key(w, "evidence");
-        rh_jw_arr_begin_inline(w);
-        for (size_t k = 0; k < info.n_evidence; k++)
-            rh_jw_str(w, info.evidence[k]);
-        rh_jw_arr_end(w);
-        rh_jw_obj_end(w);
+        if (!prefix || strncmp(it->code, prefix, strlen(prefix)) == 0)
+            write_effect_item(p, w, it);
     }
     rh_jw_arr_end(w);
 }
@@ -636,29 +638,16 @@ static void write_safety(rh_plan *p, rh_jw *w)
 {
     rh_jw_key(w, "safety");
     rh_jw_obj_begin(w);
-    write_items(p, w, "flags", NULL, false, true);
-    write_items(p, w, "pre_session_checks", "check.", false, false);
-    write_items(p, w, "stop_criteria", "stop.", false, false);
+    write_items(p, w, "flags", NULL, true);
+    write_items(p, w, "pre_session_checks", "check.", false);
+    write_items(p, w, "stop_criteria", "stop.", false);
     /* everything else the rules advised */
     rh_jw_key(w, "advice");
     rh_jw_arr_begin(w);
     for (size_t i = 0; i < rh_engine_advice_count(p->engine); i++) {
         const rh_effect_item *it = rh_engine_advice_at(p->engine, i);
-        if (strncmp(it->code, "check.", 6) == 0 || strncmp(it->code, "stop.", 5) == 0)
-            continue;
-        rh_rule_info info;
-        rh_rule_get_info(it->rule, &info);
-        rh_jw_obj_begin(w);
-        rh_jw_kstr(w, "code", it->code);
-        rh_jw_kstr(w, "text", rh_engine_rule_text(p->engine, it->rule, "en"));
-        rh_jw_kstr(w, "rule", info.id);
-        rh_jw_kstr(w, "verification", info.status);
-        rh_jw_key(w, "evidence");
-        rh_jw_arr_begin_inline(w);
-        for (size_t k = 0; k < info.n_evidence; k++)
-            rh_jw_str(w, info.evidence[k]);
-        rh_jw_arr_end(w);
-        rh_jw_obj_end(w);
+        if (strncmp(it->code, "check.", 6) != 0 && strncmp(it->code, "stop.", 5) != 0)
+            write_effect_item(p, w, it);
     }
     rh_jw_arr_end(w);
     rh_jw_obj_end(w);

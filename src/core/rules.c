@@ -556,9 +556,6 @@ void rh_decisions_kind_destroy(void *obj)
 rh_status rh_decisions_kind_link(void *obj, const rh_catalog *cat, rh_jx *jx)
 {
     const decisions *d = obj;
-    if (find_decisions(cat) != d)
-        return rh_jx_fail(jx, NULL, RH_E_INVALID,
-                          "a second decisions file: the catalog takes exactly one");
     for (size_t i = 0; i < d->ndomains; i++) {
         const domain *dm = &d->domains[i];
         for (size_t k = 0; dm->refers_to && k < dm->nvalues; k++) {
@@ -1227,11 +1224,7 @@ void rh_engine_write_trace(const rh_engine *e, rh_jw *w)
             rh_jw_obj_end(w);
         }
         rh_jw_arr_end(w);
-        rh_jw_key(w, "evidence");
-        rh_jw_arr_begin_inline(w);
-        for (size_t k = 0; k < r->nevidence; k++)
-            rh_jw_str(w, r->evidence[k]);
-        rh_jw_arr_end(w);
+        rh_jw_kstrs(w, "evidence", r->evidence, r->nevidence);
         rh_jw_obj_end(w);
     }
     rh_jw_arr_end(w);
@@ -1243,11 +1236,7 @@ void rh_engine_write_rule_ref(rh_engine *e, const rh_rule *r, rh_jw *w)
     rh_jw_kstr(w, "rule", r->id);
     rh_jw_kstr(w, "text", rh_engine_rule_text(e, r, "en"));
     rh_jw_kstr(w, "status", r->status);
-    rh_jw_key(w, "evidence");
-    rh_jw_arr_begin_inline(w);
-    for (size_t k = 0; k < r->nevidence; k++)
-        rh_jw_str(w, r->evidence[k]);
-    rh_jw_arr_end(w);
+    rh_jw_kstrs(w, "evidence", r->evidence, r->nevidence);
     rh_jw_obj_end(w);
 }
 

@@ -80,11 +80,27 @@ static double round6(double v)
     return v < 0 ? -out : out;
 }
 
-static void fill_bands(rh_hrv_freq *f, double total, double ulf, double vlf, double lf, double hf)
+/* Power between two frequencies of a spectrum (Lomb or Welch). */
+typedef double (*band_fn)(const void *spectrum, double lo_hz, double hi_hz);
+
+static double lomb_band(const void *l, double lo_hz, double hi_hz)
 {
-    f->total_ms2 = total;
-    f->ulf_ms2 = ulf;
-    f->vlf_ms2 = vlf;
+    return rh_lomb_band(l, lo_hz, hi_hz);
+}
+
+static double welch_band(const void *w, double lo_hz, double hi_hz)
+{
+    return rh_welch_band(w, lo_hz, hi_hz);
+}
+
+/* The Task Force bands (long-term: ULF to 0.0033 Hz; short-term: VLF from 0,
+ * no ULF), their ratio and normalised units. */
+static void fill_bands(rh_hrv_freq *f, bool short_term, band_fn band, const void *spectrum)
+{
+    double lf = band(spectrum, 0.04, 0.15), hf = band(spectrum, 0.15, 0.4);
+    f->total_ms2 = band(spectrum, 0, 0.4);
+    f->ulf_ms2 = short_term ? RH_NAN : band(spectrum, 0, 0.0033);
+    f->vlf_ms2 = band(spectrum, short_term ? 0 : 0.0033, 0.04);
     f->lf_ms2 = lf;
     f->hf_ms2 = hf;
     f->lf_hf = hf > 0 ? lf / hf : RH_NAN;
@@ -349,11 +365,7 @@ rh_status rh_hrv_compute(const rh_rr_series *s, size_t from, size_t to, const rh
         rc = rh_lomb_compute(nt, nn, n_nn, 0.4, &l, err);
         if (rc != RH_OK)
             goto out;
-        double tot = rh_lomb_band(&l, 0, 0.4);
-        double ulf = o.short_term ? RH_NAN : rh_lomb_band(&l, 0, 0.0033);
-        double vlf = rh_lomb_band(&l, o.short_term ? 0 : 0.0033, 0.04);
-        fill_bands(&out->lomb, tot, ulf, vlf, rh_lomb_band(&l, 0.04, 0.15),
-                   rh_lomb_band(&l, 0.15, 0.4));
+        fill_bands(&out->lomb, o.short_term, lomb_band, &l);
         out->lomb.df_hz = l.df_hz;
         out->lomb.points = n_nn;
         rh_lomb_release(&l);
@@ -369,11 +381,7 @@ rh_status rh_hrv_compute(const rh_rr_series *s, size_t from, size_t to, const rh
             rc = rh_welch_compute(nt, nn, n_nn, &o.welch_opts, &w, err);
             if (rc != RH_OK)
                 goto out;
-            double tot = rh_welch_band(&w, 0, 0.4);
-            double ulf = o.short_term ? RH_NAN : rh_welch_band(&w, 0, 0.0033);
-            double vlf = rh_welch_band(&w, o.short_term ? 0 : 0.0033, 0.04);
-            fill_bands(&out->welch, tot, ulf, vlf, rh_welch_band(&w, 0.04, 0.15),
-                       rh_welch_band(&w, 0.15, 0.4));
+            fill_bands(&out->welch, o.short_term, welch_band, &w);
             out->welch.df_hz = w.df_hz;
             out->welch.points = n_nn;
             out->welch.segments = w.segments;

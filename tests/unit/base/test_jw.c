@@ -46,9 +46,14 @@ static void pretty_with_inline_arrays(void **state)
     rh_jw_key(&w, "empty");
     rh_jw_obj_begin(&w);
     rh_jw_obj_end(&w);
+    static const char *const ids[] = {"sud:T2", "std:riebe2015"};
+    rh_jw_kstrs(&w, "evidence", ids, 2);
+    rh_jw_kstrs(&w, "none", ids, 0);
     rh_jw_obj_end(&w);
     assert_int_equal(rh_jw_finish(&w), RH_OK);
-    assert_string_equal(rh_buf_cstr(&b), "{\n  \"hr_bpm\": [126, 146],\n  \"empty\": {}\n}\n");
+    assert_string_equal(rh_buf_cstr(&b), "{\n  \"hr_bpm\": [126, 146],\n  \"empty\": {},\n"
+                                         "  \"evidence\": [\"sud:T2\", \"std:riebe2015\"],\n"
+                                         "  \"none\": []\n}\n");
     rh_buf_release(&b);
 }
 
