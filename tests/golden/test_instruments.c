@@ -349,15 +349,7 @@ static rh_score_result *score(const golden *g)
 /* The band of `set` in the result's JSON (NULL when it has none). */
 static char *band_in(const rh_score_result *r, const char *set)
 {
-    rh_buf b;
-    rh_buf_init(&b, 0);
-    rh_jw w;
-    rh_jw_init(&w, &b, 0);
-    rh_score_result_write_json(r, cat, &w);
-    assert_int_equal(rh_jw_finish(&w), RH_OK);
-    json_error_t je;
-    json_t *root = json_loadb(b.data, b.len, 0, &je);
-    rh_buf_release(&b);
+    json_t *root = rh_test_score_json(r, cat);
     char *out = NULL;
     size_t i;
     json_t *s;
@@ -394,15 +386,7 @@ static void worked_examples_from_the_notes(void **state)
                 shown = rh_score_result_total_display(r);
             } else {
                 /* The display of a non-total score, via the JSON contract. */
-                rh_buf b;
-                rh_buf_init(&b, 0);
-                rh_jw w;
-                rh_jw_init(&w, &b, 0);
-                rh_score_result_write_json(r, cat, &w);
-                assert_int_equal(rh_jw_finish(&w), RH_OK);
-                json_error_t je;
-                json_t *root = json_loadb(b.data, b.len, 0, &je);
-                rh_buf_release(&b);
+                json_t *root = rh_test_score_json(r, cat);
                 size_t k;
                 json_t *s;
                 json_array_foreach(

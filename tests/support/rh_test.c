@@ -2,6 +2,7 @@
 #include "rh_test.h"
 
 #include "base/alloc.h"
+#include "base/jw.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,21 @@
 #include <unistd.h>
 
 extern char **environ;
+
+json_t *rh_test_score_json(const rh_score_result *r, const rh_catalog *cat)
+{
+    rh_buf b;
+    rh_buf_init(&b, 0);
+    rh_jw w;
+    rh_jw_init(&w, &b, 0);
+    rh_score_result_write_json(r, cat, &w);
+    assert_int_equal(rh_jw_finish(&w), RH_OK);
+    json_error_t je;
+    json_t *j = json_loadb(b.data, b.len, 0, &je);
+    rh_buf_release(&b);
+    assert_non_null(j);
+    return j;
+}
 
 const char *rh_test_shared_dir(void)
 {

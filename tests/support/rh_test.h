@@ -15,6 +15,9 @@
 
 #include "base/buf.h"
 #include "base/err.h"
+#include "core/score.h"
+
+#include <jansson.h>
 
 /* Directory holding the shared reference data ("../shared" from the
  * repository root, or $RH_SHARED_DIR), or NULL when it is absent. */
@@ -34,6 +37,10 @@ int rh_test_run(const char *const *argv, const char *stdin_text, rh_buf *out, rh
 
 /* Reads a whole file; returns an rh_malloc'd NUL-terminated string or NULL. */
 char *rh_test_slurp(const char *path, size_t *len);
+
+/* A score result as its JSON contract writes it, parsed (caller decrefs;
+ * fails the test when the JSON does not parse). */
+json_t *rh_test_score_json(const rh_score_result *r, const rh_catalog *cat);
 
 /* Fault-injection loop: calls fn(ctx) with allocation number 0, 1, 2, ...
  * failing, until a run completes without an injected failure. Each failing run

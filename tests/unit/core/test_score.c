@@ -98,22 +98,6 @@ static void err_is(const char *id, const char *json, const rh_score_opts *o, rh_
     assert_null(r);
 }
 
-/* The result as parsed JSON (caller decrefs). */
-static json_t *as_json(const rh_score_result *r)
-{
-    rh_buf b;
-    rh_buf_init(&b, 0);
-    rh_jw w;
-    rh_jw_init(&w, &b, 0);
-    rh_score_result_write_json(r, cat, &w);
-    assert_int_equal(rh_jw_finish(&w), RH_OK);
-    json_error_t je;
-    json_t *j = json_loadb(b.data, b.len, 0, &je);
-    rh_buf_release(&b);
-    assert_non_null(j);
-    return j;
-}
-
 /* Band code in the named band set, "-" when the set is not applicable, NULL
  * when it applies but gives no band. */
 static const char *set_band(json_t *j, const char *set_id)
@@ -173,7 +157,7 @@ static void expect_set_band(const char *id, const char *json, const rh_score_opt
                             const char *set_id, const char *band)
 {
     rh_score_result *r = ok(id, json, o);
-    json_t *j = as_json(r);
+    json_t *j = rh_test_score_json(r, cat);
     const char *got = set_band(j, set_id);
     if ((band == NULL) != (got == NULL) || (band && strcmp(band, got) != 0))
         fail_msg("%s %s: band set %s gave %s, wanted %s", id, json, set_id, got ? got : "(none)",
@@ -370,7 +354,7 @@ static void zung_scales_use_the_index_with_reverse_keying(void **state)
     expect_score("zung-sas", fill(20, 1, 20), NULL, "raw", 35, 0);
     /* The unverified keying is declared in the result. */
     rh_score_result *r = ok("zung-sds", zung(sds_rev, 10, 40), NULL);
-    json_t *j = as_json(r);
+    json_t *j = rh_test_score_json(r, cat);
     bool found = false;
     size_t i;
     json_t *u;
@@ -723,7 +707,7 @@ static void ipaq_categories_and_data_processing(void **state)
                             "\"walking_days\": 1, \"walking_min_per_day\": 300}",
                             NULL);
     assert_false(rh_score_result_scorable(r));
-    json_t *j = as_json(r);
+    json_t *j = rh_test_score_json(r, cat);
     assert_string_equal(json_string_value(json_object_get(json_object_get(j, "exclusion"), "id")),
                         "over_960");
     assert_true(json_is_null(json_object_get(j, "total")));
@@ -732,13 +716,13 @@ static void ipaq_categories_and_data_processing(void **state)
     /* Missing minutes for a category with days: not scorable, named. */
     r = ok("ipaq-short", "{\"vigorous_days\": 0, \"moderate_days\": 3, \"walking_days\": 0}", NULL);
     assert_false(rh_score_result_scorable(r));
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     assert_true(list_has(j, "missing_items", "moderate_min_per_day"));
     json_decref(j);
     rh_score_result_destroy(r);
     /* The unverified <10-min rule is declared only when it changed something. */
     r = ok("ipaq-short", c[12].json, NULL);
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     size_t k;
     json_t *u;
     bool bout = false;
@@ -748,7 +732,7 @@ static void ipaq_categories_and_data_processing(void **state)
     json_decref(j);
     rh_score_result_destroy(r);
     r = ok("ipaq-short", c[10].json, NULL);
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     assert_int_equal(json_array_size(json_object_get(j, "unverified")), 0);
     json_decref(j);
     rh_score_result_destroy(r);
@@ -807,7 +791,7 @@ static void anthropometry_and_strength_cutoffs(void **state)
     }
     rh_score_result *r = ok("grip", "{\"kg\": 20}", NULL);
     assert_null(rh_score_result_band_code(r)); /* no sex, no cut-off */
-    json_t *j = as_json(r);
+    json_t *j = rh_test_score_json(r, cat);
     assert_true(list_has(j, "missing_inputs", "patient.sex"));
     json_decref(j);
     rh_score_result_destroy(r);
@@ -835,7 +819,7 @@ static void anthropometry_and_strength_cutoffs(void **state)
     rh_score_opts young = opts_of(NULL, "male", 59, NAN, NAN);
     r = ok("chair-stand-30s", "{\"stands\": 12}", &young);
     assert_null(rh_score_result_band_code(r));
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     assert_non_null(strstr(json_string_value(json_array_get(json_object_get(j, "notes"), 0)),
                            "no norms for age 59"));
     json_decref(j);
@@ -860,7 +844,7 @@ static void formulas_six_minute_walk_rockport_one_rm(void **state)
     rh_score_result *r = ok("6mwt", "{\"distance_m\": 380}", NULL);
     assert_true(rh_score_result_scorable(r));
     assert_true(isnan(rh_score_result_value(r, "pct_predicted")));
-    json_t *j = as_json(r);
+    json_t *j = rh_test_score_json(r, cat);
     assert_true(list_has(j, "missing_inputs", "patient.sex"));
     assert_true(list_has(j, "missing_inputs", "patient.height_cm"));
     json_decref(j);
@@ -876,7 +860,7 @@ static void formulas_six_minute_walk_rockport_one_rm(void **state)
                  42.703 - 6.315, 0.0005);
     r = ok("rockport", "{\"time_min\": 15.5, \"hr_end_bpm\": 150, \"weight_kg\": 68}", NULL);
     assert_false(rh_score_result_scorable(r));
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     assert_true(list_has(j, "missing_inputs", "patient.age_y"));
     assert_true(list_has(j, "missing_inputs", "patient.sex"));
     json_decref(j);
@@ -909,7 +893,7 @@ static void assist_skip_logic_and_risk(void **state)
     assert_true(rh_facts_num(f, "score.assist.ats") == 30);
     assert_string_equal(rh_facts_str(f, "score.assist.ats.band"), "high");
     rh_facts_destroy(f);
-    json_t *j = as_json(r);
+    json_t *j = rh_test_score_json(r, cat);
     json_t *sub = json_array_get(json_object_get(j, "substances"), 0);
     assert_true(json_is_true(json_object_get(sub, "ever_used_inferred")));
     json_decref(j);
@@ -1001,7 +985,7 @@ static void assist_skip_logic_and_risk(void **state)
            "\"q4\": \"never\", \"q6\": \"no\"}}}",
            NULL);
     assert_false(rh_score_result_scorable(r));
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     assert_true(list_has(j, "missing_items", "substances.ats.q5"));
     assert_true(list_has(j, "missing_items", "substances.ats.q7"));
     json_decref(j);
@@ -1053,7 +1037,7 @@ static void mas_grades_are_ordinal_codes(void **state)
     rh_facts_destroy(f);
     rh_score_result_destroy(r);
     r = ok("mas", "{\"muscle_groups\": {\"a\": 2, \"b\": \"1+\"}}", NULL);
-    json_t *j = as_json(r);
+    json_t *j = rh_test_score_json(r, cat);
     assert_string_equal(json_string_value(json_object_get(json_object_get(j, "highest"), "code")),
                         "2");
     json_decref(j);
@@ -1068,7 +1052,7 @@ static void mas_grades_are_ordinal_codes(void **state)
            "1-64 muscle groups");
     r = ok("mas", "{\"muscle_groups\": {\"a\": null, \"b\": \"1\"}}", NULL);
     assert_false(rh_score_result_scorable(r));
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     assert_true(list_has(j, "missing_items", "muscle_groups.a"));
     json_decref(j);
     rh_score_result_destroy(r);
@@ -1103,7 +1087,7 @@ static void fugl_meyer_sections_by_items_or_totals(void **state)
     rh_score_result_destroy(r);
     r = ok("fma", "{\"balance\": [0,1,2,null,0,0,0]}", NULL);
     assert_false(rh_score_result_scorable(r));
-    json_t *j = as_json(r);
+    json_t *j = rh_test_score_json(r, cat);
     assert_true(list_has(j, "missing_items", "balance"));
     json_decref(j);
     rh_score_result_destroy(r);
@@ -1120,7 +1104,7 @@ static void missing_items_follow_each_instruments_rule(void **state)
     assert_true(isnan(rh_score_result_total(r)));
     assert_null(rh_score_result_band_code(r));
     assert_int_equal(rh_score_result_flag_count(r), 1);
-    json_t *j = as_json(r);
+    json_t *j = rh_test_score_json(r, cat);
     assert_true(list_has(j, "missing_items", "3"));
     assert_string_equal(json_string_value(json_object_get(j, "result")), "not_scorable");
     assert_int_equal(json_array_size(json_object_get(j, "not_scorable_reasons")), 1);
@@ -1132,7 +1116,7 @@ static void missing_items_follow_each_instruments_rule(void **state)
     assert_true(rh_score_result_value(r, "depression") == 24);
     assert_string_equal(rh_score_result_value_band_code(r, "depression"), "severe");
     assert_true(rh_score_result_scorable(r));
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     json_t *dep = json_array_get(json_object_get(j, "scores"), 0);
     assert_int_equal(
         json_integer_value(json_object_get(json_object_get(dep, "missing_rule"), "answered")), 6);
@@ -1162,7 +1146,7 @@ static void missing_items_follow_each_instruments_rule(void **state)
     rh_score_result_destroy(r);
     r = ok("bpi-sf", "{\"worst\": 8, \"least\": 3, \"average\": 6}", NULL);
     assert_false(rh_score_result_scorable(r));
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     assert_true(list_has(j, "missing_items", "now"));
     json_decref(j);
     rh_score_result_destroy(r);
@@ -1171,7 +1155,7 @@ static void missing_items_follow_each_instruments_rule(void **state)
     expect_score("bmi", "{}", &pt, "total", 68 / (1.75 * 1.75), 1e-8);
     r = ok("bmi", "{\"height_cm\": 175}", NULL);
     assert_false(rh_score_result_scorable(r));
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     assert_true(list_has(j, "missing_items", "weight_kg"));
     json_decref(j);
     rh_score_result_destroy(r);
@@ -1273,19 +1257,19 @@ static void band_sets_follow_locale_sex_and_context(void **state)
     rh_score_result *r = ok("sds-dependence", "{\"items\": [2,2,1,2,1]}", NULL);
     assert_true(rh_score_result_scorable(r));
     assert_null(rh_score_result_band_code(r));
-    json_t *j = as_json(r);
+    json_t *j = rh_test_score_json(r, cat);
     assert_true(list_has(j, "missing_inputs", "substance"));
     json_decref(j);
     rh_score_result_destroy(r);
     r = ok("sds-dependence", "{\"substance\": \"cannabis\", \"items\": [2,2,1,2,1]}", NULL);
     assert_null(rh_score_result_band_code(r));
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     assert_int_equal(json_array_size(json_object_get(j, "missing_inputs")), 0);
     json_decref(j);
     rh_score_result_destroy(r);
     rh_score_opts zh = opts_of("zh", NULL, NAN, NAN, NAN);
     r = ok("sds-dependence", "{\"substance\": \"ats\", \"items\": [2,2,1,2,1]}", &zh);
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     json_t *applied = json_object_get(json_object_get(j, "cutoffs_applied"), "band_sets");
     assert_string_equal(json_string_value(json_array_get(applied, 0)), "c_sds_s");
     assert_string_equal(
@@ -1297,7 +1281,7 @@ static void band_sets_follow_locale_sex_and_context(void **state)
     r = ok("audit-c", fill(3, 4, 4), NULL);
     assert_true(rh_score_result_total(r) == 4);
     assert_null(rh_score_result_band_code(r));
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     assert_true(list_has(j, "missing_inputs", "patient.sex"));
     assert_string_equal(set_band(j, "audit_c_men"), "-");
     json_decref(j);
@@ -1377,7 +1361,7 @@ static void json_is_deterministic_and_complete(void **state)
     assert_memory_equal(a.data, b.data, a.len);
     rh_buf_release(&a);
     rh_buf_release(&b);
-    json_t *j = as_json(r);
+    json_t *j = rh_test_score_json(r, cat);
     static const char *const keys[] = {"instrument",
                                        "name",
                                        "name_zh",
@@ -1429,7 +1413,7 @@ static void json_is_deterministic_and_complete(void **state)
     rh_score_result_destroy(NULL);
     /* Choice answers echo their code; clock times echo HH:MM. */
     r = ok("psqi", psqi("23:05", 45, "06:30", 5.5, 2, 11, 2, 0, 1, 1), NULL);
-    j = as_json(r);
+    j = rh_test_score_json(r, cat);
     json_t *bed = json_array_get(json_object_get(j, "items"), 0);
     assert_string_equal(json_string_value(json_object_get(bed, "answer")), "23:05");
     json_t *q5a = json_array_get(json_object_get(j, "items"), 4);
