@@ -131,23 +131,8 @@ double rh_hrv_sampen(const double *x, size_t n, int m, double r)
     return -log(A / B);
 }
 
-/* Residual sum of squares of a line fitted to the integrated series in one
- * box of `bs` points, from the box's sums: of the running sum z (sz), of z^2
- * (szz) and of the running sums of z (sw). */
-static inline double dfa_box_residual(int bs, double sz, double szz, double sw)
-{
-    double nbs = (double)bs;
-    double sk = nbs * (nbs + 1) / 2, skk = nbs * (nbs + 1) * (2 * nbs + 1) / 6;
-    double skk_c = skk - sk * sk / nbs;
-    /* sum k z_k = (bs + 1) sum z - sum of the running sums of z */
-    double skz = (nbs + 1) * sz - sw;
-    double syy = szz - sz * sz / nbs, sky = skz - sk * sz / nbs;
-    double res = syy - sky * sky / skk_c;
-    return res > 0 ? res : 0;
-}
-
-/* The running sums of one box of `bs` points: sz (of the running sum z),
- * szz (of z^2) and sw (of the running sums of z). */
+/* The running sums of one box: sz (of the running sum z), szz (of z^2) and
+ * sw (of the running sums of z). */
 typedef struct dfa_sums {
     double z, sz, szz, sw;
 } dfa_sums;
@@ -160,6 +145,30 @@ static inline void dfa_step(dfa_sums *s, double v)
     s->sw += s->sz;
 }
 
+/* What a line fit over boxes of n points needs of k = 1..n: sum k and the
+ * centred sum of k^2 (once per box size). */
+typedef struct dfa_scale {
+    double n, sk, skk_c;
+} dfa_scale;
+
+static dfa_scale dfa_scale_of(int bs)
+{
+    double nbs = (double)bs;
+    double sk = nbs * (nbs + 1) / 2, skk = nbs * (nbs + 1) * (2 * nbs + 1) / 6;
+    return (dfa_scale){nbs, sk, skk - sk * sk / nbs};
+}
+
+/* Residual sum of squares of a line fitted to the integrated series in one
+ * box, from the box's running sums. */
+static inline double dfa_box_residual(const dfa_scale *c, const dfa_sums *s)
+{
+    /* sum k z_k = (bs + 1) sum z - sum of the running sums of z */
+    double skz = (c->n + 1) * s->sz - s->sw;
+    double syy = s->szz - s->sz * s->sz / c->n, sky = skz - c->sk * s->sz / c->n;
+    double res = syy - sky * sky / c->skk_c;
+    return res > 0 ? res : 0;
+}
+
 /* Sum of the line-fit residuals over the nb boxes of bs points of `dev`.
  * The residual of a line fit to the integrated series over a box does not
  * change when a constant is added, so each box integrates from zero: values
@@ -169,6 +178,7 @@ static inline void dfa_step(dfa_sums *s, double v)
  * time: the result is the same to the bit). */
 static double dfa_boxes_residual(const double *dev, size_t nb, int bs)
 {
+    const dfa_scale c = dfa_scale_of(bs);
     double ss = 0;
     size_t b = 0, ubs = (size_t)bs;
     for (; b + 4 <= nb; b += 4) {
@@ -180,17 +190,17 @@ static double dfa_boxes_residual(const double *dev, size_t nb, int bs)
             dfa_step(&s2, p2[k]);
             dfa_step(&s3, p3[k]);
         }
-        ss += dfa_box_residual(bs, s0.sz, s0.szz, s0.sw);
-        ss += dfa_box_residual(bs, s1.sz, s1.szz, s1.sw);
-        ss += dfa_box_residual(bs, s2.sz, s2.szz, s2.sw);
-        ss += dfa_box_residual(bs, s3.sz, s3.szz, s3.sw);
+        ss += dfa_box_residual(&c, &s0);
+        ss += dfa_box_residual(&c, &s1);
+        ss += dfa_box_residual(&c, &s2);
+        ss += dfa_box_residual(&c, &s3);
     }
     for (; b < nb; b++) {
         const double *p = dev + b * ubs;
         dfa_sums s = {0};
         for (size_t k = 0; k < ubs; k++)
             dfa_step(&s, p[k]);
-        ss += dfa_box_residual(bs, s.sz, s.szz, s.sw);
+        ss += dfa_box_residual(&c, &s);
     }
     return ss;
 }
